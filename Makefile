@@ -1,0 +1,44 @@
+# The course's commands. `make lab` and `make test` create the environment on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Tests and grading run the notebooks in fast mode: small subsets, few epochs.
+FAST := COURSE_MODE=fast
+
+.PHONY: help lab test lint release outputs clean-notebooks check-python
+
+help:
+	@echo "make lab       open the course in JupyterLab (creates .venv on first use)"
+	@echo "make test      run every test: helpers, notebooks (nbval), release, nbgrader round trip"
+	@echo "make release   regenerate notebooks/ (student release) from solutions/"
+	@echo "make outputs   re-execute solutions/ in fast mode and store the outputs nbval checks"
+	@echo "make lint      ruff over helpers, tools, tests and the source notebooks"
+
+check-python:
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 10) <= v[:2] <= (3, 13) else "This course needs Python 3.10 to 3.13; found " + sys.version.split()[0] + ". Run make with PYTHON=python3.12 (or another supported version).")'
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
+
+test: $(STAMP)
+	$(FAST) $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check helpers tools tests solutions benchmarks
+
+release: $(STAMP)
+	$(BIN)/python -m tools.notebooks release
+
+outputs: $(STAMP)
+	$(BIN)/python -m tools.notebooks outputs
+
+clean-notebooks: $(STAMP)
+	$(BIN)/python -m tools.notebooks clean

@@ -1,0 +1,18 @@
+"""Shared code for the CNN course notebooks.
+
+Import modules, not objects, so that a cell says where a function comes from::
+
+    from helpers import checks, data, plots, settings
+
+* ``settings``: fast/full mode, training budgets, seeds, quiet TensorFlow (all notebooks).
+* ``data``: MNIST and CIFAR-10 loading from a data folder or Keras's cache (all notebooks).
+* ``plots``: image grids, bar charts and learning curves (all notebooks).
+* ``checks``: friendly assertions for the visible tests (all notebooks).
+
+No module here holds the answer to an exercise.
+"""
+
+# Importing settings first sets TensorFlow's log level before anything imports TensorFlow.
+from helpers import settings  # noqa: F401
+
+__all__ = ["settings"]

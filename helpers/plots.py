@@ -1,0 +1,110 @@
+"""Plots shared by the notebooks, so that a lesson's cells show the idea, not the styling.
+
+* ``image_grid``: a grid of images with titles (01, 05, 06).
+* ``bar_counts``: a bar chart of counts per class (01, 06).
+* ``learning_curves``: loss and accuracy per epoch from a Keras ``History`` (04, 06).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def image_grid(
+    images: np.ndarray,
+    titles: Sequence[str] | None = None,
+    columns: int = 8,
+    size: float = 1.4,
+    cmap: str = "gray",
+    title_colors: Sequence[str] | None = None,
+    suptitle: str | None = None,
+) -> plt.Figure:
+    """Show images in a grid, each with an optional title (introduced in notebook 01).
+
+    ``images`` has shape (N, height, width) for grey images or (N, height, width, 3) for colour
+    images; a trailing channel axis of size 1 is dropped. Float images are shown on [0, 1].
+    """
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim not in (3, 4) or len(images) == 0:
+        raise ValueError(
+            "images should be a non-empty stack shaped (N, height, width) or "
+            f"(N, height, width, 3), got shape {images.shape}."
+        )
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"Got {len(images)} images but {len(titles)} titles; pass one per image.")
+    columns = max(1, min(columns, len(images)))
+    rows = int(np.ceil(len(images) / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.15),
+                                squeeze=False)
+    for index, axis in enumerate(axes.flat):
+        axis.axis("off")
+        if index >= len(images):
+            continue
+        image = images[index]
+        value_range = {"vmin": 0, "vmax": 255} if image.dtype == np.uint8 else {"vmin": 0, "vmax": 1}
+        if image.ndim == 3 and image.dtype != np.uint8:
+            image = np.clip(image, 0, 1)
+        axis.imshow(image, cmap=cmap if image.ndim == 2 else None, **value_range)
+        if titles is not None:
+            color = title_colors[index] if title_colors is not None else "black"
+            axis.set_title(str(titles[index]), fontsize=9, color=color)
+    if suptitle:
+        figure.suptitle(suptitle)
+    figure.tight_layout()
+    return figure
+
+
+def bar_counts(
+    counts: Sequence[int] | np.ndarray,
+    labels: Sequence[str] | None = None,
+    title: str = "Examples per class",
+    xlabel: str = "class",
+) -> plt.Figure:
+    """Bar chart of one count per class, each bar labelled with its number (notebooks 01, 06)."""
+    counts = np.asarray(counts)
+    if counts.ndim != 1:
+        raise ValueError(f"counts should be one number per class (1-D), got shape {counts.shape}.")
+    labels = [str(i) for i in range(len(counts))] if labels is None else [str(x) for x in labels]
+    if len(labels) != len(counts):
+        raise ValueError(f"Got {len(counts)} counts but {len(labels)} labels.")
+    figure, axis = plt.subplots(figsize=(max(6, len(counts) * 0.7), 3.5))
+    bars = axis.bar(labels, counts, color="tab:blue")
+    axis.bar_label(bars, fontsize=8)
+    axis.set_title(title)
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel("count")
+    axis.margins(y=0.15)
+    figure.tight_layout()
+    return figure
+
+
+def learning_curves(history: Any, metrics: Sequence[str] = ("loss", "accuracy")) -> plt.Figure:
+    """Plot training and validation curves from a Keras ``History`` or its ``history`` dict.
+
+    One panel per metric; validation curves are dashed (notebooks 04 and 06).
+    """
+    values: Mapping[str, Sequence[float]] = getattr(history, "history", history)
+    present = [metric for metric in metrics if metric in values]
+    if not present:
+        raise ValueError(
+            f"The history has none of {list(metrics)}; it has {sorted(values)}. Pass the object "
+            "that model.fit(...) returned."
+        )
+    figure, axes = plt.subplots(1, len(present), figsize=(5 * len(present), 3.5), squeeze=False)
+    for axis, metric in zip(axes.flat, present):
+        epochs = np.arange(1, len(values[metric]) + 1)
+        axis.plot(epochs, values[metric], "o-", label=f"training {metric}")
+        if f"val_{metric}" in values:
+            axis.plot(epochs, values[f"val_{metric}"], "o--", label=f"validation {metric}")
+        axis.set_xlabel("epoch")
+        axis.set_ylabel(metric)
+        axis.grid(alpha=0.3)
+        axis.legend()
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,231 @@
+"""Course settings: fast or full mode, training budgets, seeds and a quiet TensorFlow.
+
+Every notebook (01-06) starts with ``settings.setup()`` and reads its training budget from
+``settings.budget(...)``, never from an ``if`` of its own.
+
+Modes
+-----
+* **full** (the default): what a student gets. Whole datasets, enough epochs to reach the
+  accuracy the lesson talks about.
+* **fast**: small subsets and one or two epochs, so that a notebook executes in seconds. It is
+  selected by ``COURSE_MODE=fast`` (set by ``make test`` and CI) and always during nbgrader's
+  autograde and validate runs, which set ``NBGRADER_EXECUTION``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from dataclasses import dataclass
+
+# TensorFlow reads these when it is first imported, so they are set as soon as helpers loads.
+# Its C++ log lines go to stderr, and nbgrader scores a test cell 0 when it writes to stderr.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+MODE_VARIABLE = "COURSE_MODE"
+SEED = 42
+MINIMUM_VERSIONS = {"tensorflow": (2, 16), "keras": (3, 0), "numpy": (1, 26)}
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much data and training one lesson uses.
+
+    ``train_examples`` and ``test_examples`` of ``None`` mean "all of them".
+    """
+
+    train_examples: int | None
+    test_examples: int | None
+    epochs: int
+    batch_size: int
+
+
+# One entry per lesson that trains or evaluates a model. Full mode is what students run;
+# fast mode keeps each notebook well under a minute on two CPU cores.
+BUDGETS: dict[str, dict[str, Budget]] = {
+    # 04: the MNIST CNN.
+    "mnist_cnn": {
+        "full": Budget(train_examples=None, test_examples=None, epochs=3, batch_size=128),
+        "fast": Budget(train_examples=2_000, test_examples=1_000, epochs=1, batch_size=128),
+    },
+    # 05: the classifier under evaluation (trained here when notebook 04 saved none).
+    "mnist_eval": {
+        "full": Budget(train_examples=None, test_examples=None, epochs=2, batch_size=128),
+        "fast": Budget(train_examples=2_000, test_examples=1_000, epochs=1, batch_size=128),
+    },
+    # 06: the CIFAR-10 CNNs, with and without augmentation.
+    "cifar_cnn": {
+        "full": Budget(train_examples=None, test_examples=None, epochs=20, batch_size=128),
+        "fast": Budget(train_examples=1_000, test_examples=500, epochs=1, batch_size=128),
+    },
+}
+
+
+def mode() -> str:
+    """Return ``"fast"`` or ``"full"``.
+
+    Fast when ``COURSE_MODE=fast`` or when nbgrader is executing the notebook (autograde or
+    validate, which time out cells after 30 s). Used by every notebook through ``budget``.
+    """
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return "fast"
+    value = os.environ.get(MODE_VARIABLE, "full").strip().lower() or "full"
+    if value not in ("fast", "full"):
+        raise ValueError(
+            f"{MODE_VARIABLE} is {value!r}; set it to 'fast' (small subsets, for tests and "
+            f"grading) or 'full' (the whole lesson), or unset it for full mode."
+        )
+    return value
+
+
+def is_fast() -> bool:
+    """Return True in fast mode (see ``mode``)."""
+    return mode() == "fast"
+
+
+def budget(lesson: str) -> Budget:
+    """Return the training budget of ``lesson`` in the current mode.
+
+    Lessons: ``"mnist_cnn"`` (04), ``"mnist_eval"`` (05) and
+    ``"cifar_cnn"`` (06).
+    """
+    if lesson not in BUDGETS:
+        raise ValueError(f"Unknown lesson {lesson!r}; choose one of {sorted(BUDGETS)}.")
+    return BUDGETS[lesson][mode()]
+
+
+def set_seeds(seed: int = SEED) -> None:
+    """Seed Python, NumPy and TensorFlow so that reruns give the same numbers (04 explains
+    what still varies: thread scheduling and some GPU kernels)."""
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    if "tensorflow" in sys.modules or "keras" in sys.modules:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+
+
+def quiet_tensorflow() -> None:
+    """Silence TensorFlow's and Keras's log lines and Python warnings on stderr.
+
+    nbgrader gives a test cell zero points when anything reaches stderr, so a correct answer
+    must not be punished for a library's chatter. Errors are still raised as usual.
+    """
+    import logging
+    import warnings
+
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    warnings.filterwarnings("ignore", category=UserWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    logging.getLogger("absl").setLevel(logging.ERROR)
+    try:
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+    except ImportError:
+        pass
+    if "tensorflow" in sys.modules:
+        import tensorflow as tf
+
+        tf.get_logger().setLevel(logging.ERROR)
+        tf.autograph.set_verbosity(0)
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its start-up log lines (oneDNN, absl) kept off stderr.
+
+    TensorFlow's C++ code writes them straight to file descriptor 2 while it loads, before any
+    log level applies, so the descriptor is pointed at ``/dev/null`` for the import only.
+    """
+    if "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved_descriptor = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved_descriptor, 2)
+        os.close(saved_descriptor)
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in version.split(".")[:2]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def check_versions(packages: dict[str, tuple[int, int]] | None = None) -> dict[str, str]:
+    """Check that the installed libraries are new enough and return their versions.
+
+    Raises ``ImportError`` with the command that fixes the environment when one is too old
+    (old Keras 2 tutorials use APIs that Keras 3 removed).
+    """
+    import importlib
+
+    required = MINIMUM_VERSIONS if packages is None else packages
+    found = {}
+    for name, minimum in required.items():
+        module = importlib.import_module(name)
+        found[name] = module.__version__
+        if _version_tuple(module.__version__) < minimum:
+            wanted = ".".join(str(number) for number in minimum)
+            raise ImportError(
+                f"This course needs {name} >= {wanted}, but {module.__version__} is installed. "
+                f"Run `make lab` from the course folder (it installs the right versions), or "
+                f"`pip install -e .` in your own environment."
+            )
+    return found
+
+
+def setup(seed: int = SEED, tensorflow: bool = True) -> None:
+    """The setup cell of every notebook: quiet logs, check versions, seed, print the mode.
+
+    Pass ``tensorflow=False`` in lessons that do not need TensorFlow (it takes a few seconds
+    to import).
+    """
+    if tensorflow:
+        import_tensorflow_quietly()
+    quiet_tensorflow()
+    packages = dict(MINIMUM_VERSIONS)
+    if not tensorflow:
+        packages = {"numpy": MINIMUM_VERSIONS["numpy"]}
+    versions = check_versions(packages)
+    set_seeds(seed)
+    described = ", ".join(f"{name} {version}" for name, version in versions.items())
+    print(f"Python {sys.version.split()[0]}, {described}")
+    if is_fast():
+        print("Fast mode: small subsets and few epochs (for tests and grading).")
+    else:
+        print(f"Full mode: whole datasets. Set {MODE_VARIABLE}=fast for a quick run.")
+
+
+METRICS_VARIABLE = "COURSE_METRICS_FILE"
+
+
+def record_metrics(name: str, **values: float | int | str) -> None:
+    """Print measured figures and, when ``COURSE_METRICS_FILE`` is set, append them as JSON.
+
+    Notebooks 04 and 06 call this after their final test evaluation (e.g. with
+    ``train_seconds`` and ``test_accuracy``); ``benchmarks/`` sets the variable to collect the
+    figures of a real notebook run.
+    """
+    import json
+
+    figures = ", ".join(f"{key} = {value:.4g}" if isinstance(value, float) else f"{key} = {value}"
+                        for key, value in values.items())
+    print(f"{name} ({mode()} mode): {figures}")
+    path = os.environ.get(METRICS_VARIABLE)
+    if path:
+        record = {"name": name, "mode": mode(), **values}
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record) + "\n")

@@ -1,0 +1,169 @@
+"""Maintainer commands for the course notebooks (run through the Makefile).
+
+    python -m tools.notebooks release [--output DIR] [--db URL]
+        Regenerate the student release (notebooks/) from the sources (solutions/) with
+        nbgrader's generate_assignment, then normalise it: no outputs, stable metadata.
+    python -m tools.notebooks outputs [NOTEBOOK ...]
+        Execute source notebooks in fast mode and keep only the outputs that nbval compares
+        (cells marked ``# NBVAL_CHECK_OUTPUT``), then clean them.
+    python -m tools.notebooks clean [NOTEBOOK ...]
+        Normalise source notebooks: drop unchecked outputs, execution counts and volatile
+        metadata, keep nbgrader's cell metadata.
+
+Hand-written: solutions/. Generated: notebooks/ (never edit it by hand).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIR = ROOT / "solutions"
+RELEASE_DIR = ROOT / "notebooks"
+CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
+NOTEBOOK_METADATA = {
+    "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+}
+# Cell metadata worth keeping; everything else (execution timings, collapsed state...) is noise.
+CELL_METADATA_KEYS = ("nbgrader", "tags", "deletable", "editable")
+
+
+def assignments(source_dir: Path = SOURCE_DIR) -> list[str]:
+    """Return the assignment names (folders of solutions/) in course order."""
+    return sorted(
+        path.name for path in source_dir.iterdir() if path.is_dir() and list(path.glob("*.ipynb"))
+    )
+
+
+def source_notebooks(source_dir: Path = SOURCE_DIR) -> list[Path]:
+    """Return every source notebook in course order."""
+    return sorted(source_dir.glob("*/*.ipynb"))
+
+
+def is_checked(cell: nbformat.NotebookNode) -> bool:
+    """True for code cells whose outputs nbval compares."""
+    return cell.cell_type == "code" and CHECK_MARKER in cell.source
+
+
+def normalise(notebook: nbformat.NotebookNode, keep_checked_outputs: bool) -> nbformat.NotebookNode:
+    """Strip volatile content in place and return the notebook."""
+    notebook.metadata = nbformat.from_dict(NOTEBOOK_METADATA)
+    for cell in notebook.cells:
+        cell.metadata = nbformat.from_dict(
+            {key: cell.metadata[key] for key in CELL_METADATA_KEYS if key in cell.metadata}
+        )
+        if cell.cell_type == "code":
+            cell.execution_count = None
+            if keep_checked_outputs and is_checked(cell):
+                for output in cell.outputs:
+                    if "execution_count" in output:
+                        output.execution_count = None
+            else:
+                cell.outputs = []
+        elif "outputs" in cell:
+            del cell["outputs"]
+    return notebook
+
+
+def write(notebook: nbformat.NotebookNode, path: Path) -> None:
+    """Write a notebook with the formatting every committed notebook shares."""
+    nbformat.validate(notebook)
+    path.write_text(nbformat.writes(notebook, version=4) + "\n", encoding="utf-8")
+
+
+def clean(paths: list[Path]) -> None:
+    """Normalise source notebooks, keeping only checked outputs."""
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        write(normalise(notebook, keep_checked_outputs=True), path)
+
+
+def refresh_outputs(paths: list[Path]) -> None:
+    """Execute source notebooks in fast mode and store the outputs nbval will compare."""
+    from nbclient import NotebookClient
+
+    os.environ["COURSE_MODE"] = "fast"
+    for path in paths:
+        print(f"Executing {path.relative_to(ROOT)} in fast mode...", flush=True)
+        notebook = nbformat.read(path, as_version=4)
+        client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+        write(normalise(notebook, keep_checked_outputs=True), path)
+
+
+def release(output_dir: Path = RELEASE_DIR, db_url: str | None = None) -> list[Path]:
+    """Generate the student release of every assignment into ``output_dir``.
+
+    Uses nbgrader's generate_assignment with this repository's nbgrader_config.py. When no
+    ``db_url`` is given, a throwaway gradebook is used, so regenerating the release never
+    touches an instructor's gradebook.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    output_dir = Path(output_dir).resolve()
+    with tempfile.TemporaryDirectory() as scratch:
+        config = Config()
+        config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config())
+        config.CourseDirectory.root = str(ROOT)
+        config.CourseDirectory.source_directory = "solutions"
+        config.CourseDirectory.release_directory = str(Path(scratch) / "release")
+        config.CourseDirectory.db_url = db_url or f"sqlite:///{scratch}/gradebook.db"
+        api = NbGraderAPI(config=config)
+        for name in assignments():
+            result = api.generate_assignment(name, force=True, create=True)
+            if not result["success"]:
+                raise RuntimeError(f"nbgrader could not generate {name}:\n{result.get('error')}"
+                                   f"\n{result.get('log')}")
+        generated = Path(scratch) / "release"
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for stale in output_dir.iterdir():
+            if stale.is_dir() and stale.name not in assignments():
+                shutil.rmtree(stale)
+        written = []
+        for name in assignments():
+            target = output_dir / name
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(generated / name, target)
+            for path in sorted(target.glob("*.ipynb")):
+                notebook = nbformat.read(path, as_version=4)
+                write(normalise(notebook, keep_checked_outputs=False), path)
+                written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    release_parser = commands.add_parser("release", help="regenerate notebooks/ from solutions/")
+    release_parser.add_argument("--output", type=Path, default=RELEASE_DIR)
+    release_parser.add_argument("--db", default=None, help="gradebook URL (default: throwaway)")
+    for name in ("outputs", "clean"):
+        sub = commands.add_parser(name)
+        sub.add_argument("paths", nargs="*", type=Path)
+    arguments = parser.parse_args(argv)
+    if arguments.command == "release":
+        for path in release(arguments.output, arguments.db):
+            print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        return 0
+    paths = [path.resolve() for path in arguments.paths] or source_notebooks()
+    if arguments.command == "outputs":
+        refresh_outputs(paths)
+    else:
+        clean(paths)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
