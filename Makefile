@@ -32,7 +32,7 @@ test: $(STAMP)
 	$(FAST) $(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tools tests solutions benchmarks
+	$(BIN)/ruff check $(wildcard helpers tools tests solutions benchmarks)
 
 release: $(STAMP)
 	$(BIN)/python -m tools.notebooks release

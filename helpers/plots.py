@@ -47,7 +47,8 @@ def image_grid(
         if index >= len(images):
             continue
         image = images[index]
-        value_range = {"vmin": 0, "vmax": 255} if image.dtype == np.uint8 else {"vmin": 0, "vmax": 1}
+        maximum = 255 if image.dtype == np.uint8 else 1
+        value_range = {"vmin": 0, "vmax": maximum}
         if image.ndim == 3 and image.dtype != np.uint8:
             image = np.clip(image, 0, 1)
         axis.imshow(image, cmap=cmap if image.ndim == 2 else None, **value_range)
@@ -97,7 +98,7 @@ def learning_curves(history: Any, metrics: Sequence[str] = ("loss", "accuracy"))
             "that model.fit(...) returned."
         )
     figure, axes = plt.subplots(1, len(present), figsize=(5 * len(present), 3.5), squeeze=False)
-    for axis, metric in zip(axes.flat, present):
+    for axis, metric in zip(axes.flat, present, strict=True):
         epochs = np.arange(1, len(values[metric]) + 1)
         axis.plot(epochs, values[metric], "o-", label=f"training {metric}")
         if f"val_{metric}" in values:
