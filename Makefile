@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Tools that nbgrader calls (alembic, jupyter) must come from the course environment.
+export PATH := $(abspath $(BIN)):$(PATH)
 # Tests and grading run the notebooks in fast mode: small subsets, few epochs.
 FAST := COURSE_MODE=fast
 

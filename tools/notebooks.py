@@ -56,6 +56,7 @@ def is_checked(cell: nbformat.NotebookNode) -> bool:
 def normalise(notebook: nbformat.NotebookNode, keep_checked_outputs: bool) -> nbformat.NotebookNode:
     """Strip volatile content in place and return the notebook."""
     notebook.metadata = nbformat.from_dict(NOTEBOOK_METADATA)
+    checked_count = 0
     for cell in notebook.cells:
         cell.metadata = nbformat.from_dict(
             {key: cell.metadata[key] for key in CELL_METADATA_KEYS if key in cell.metadata}
@@ -63,9 +64,12 @@ def normalise(notebook: nbformat.NotebookNode, keep_checked_outputs: bool) -> nb
         if cell.cell_type == "code":
             cell.execution_count = None
             if keep_checked_outputs and is_checked(cell):
+                # nbval only compares cells that were run, so checked cells are numbered 1, 2, ...
+                checked_count += 1
+                cell.execution_count = checked_count
                 for output in cell.outputs:
                     if "execution_count" in output:
-                        output.execution_count = None
+                        output.execution_count = checked_count
             else:
                 cell.outputs = []
         elif "outputs" in cell:
