@@ -8,7 +8,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # Tests and grading run the notebooks in fast mode: small subsets, few epochs.
 FAST := COURSE_MODE=fast
 
-.PHONY: help lab test lint release outputs clean-notebooks check-python
+.PHONY: help lab test lint bench bench-quick release outputs clean-notebooks check-python
 
 help:
 	@echo "make lab       open the course in JupyterLab (creates .venv on first use)"
@@ -16,6 +16,8 @@ help:
 	@echo "make release   regenerate notebooks/ (student release) from solutions/"
 	@echo "make outputs   re-execute solutions/ in fast mode and store the outputs nbval checks"
 	@echo "make lint      ruff over helpers, tools, tests and the source notebooks"
+	@echo "make bench     measure notebook, autograde and full-mode training times (long)"
+	@echo "make bench-quick  the same with fast-mode training (minutes)"
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 10) <= v[:2] <= (3, 13) else "This course needs Python 3.10 to 3.13; found " + sys.version.split()[0] + ". Run make with PYTHON=python3.12 (or another supported version).")'
@@ -38,6 +40,13 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard helpers tools tests solutions benchmarks)
+
+# Figures of what students, CI and instructors wait for (see benchmarks/run.py and the README).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks.run --quick --repeat 1 $(BENCH_ARGS)
 
 release: $(STAMP)
 	$(BIN)/python -m tools.notebooks release
