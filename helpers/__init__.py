@@ -8,6 +8,10 @@ Import modules, not objects, so that a cell says where a function comes from::
 * ``data``: MNIST and CIFAR-10 loading from a data folder or Keras's cache (all notebooks).
 * ``plots``: image grids, bar charts and learning curves (all notebooks).
 * ``checks``: friendly assertions for the visible tests (all notebooks).
+* ``layers``: a per-layer table (output shape, parameters) of any Keras model (03 onwards).
+* ``training``: live learning curves and training utilities (04, 06).
+* ``evaluation``: confusion-matrix heatmaps and tables (05, 06).
+* ``augmentation``: one image shown augmented many times (06).
 
 No module here holds the answer to an exercise.
 """

@@ -113,16 +113,24 @@ def close(actual: Any, expected: Any, what: str, tolerance: float = 1e-6) -> Non
     if actual_array.shape != expected_array.shape:
         fail(f"{what} should have shape {expected_array.shape}, but it has shape "
              f"{actual_array.shape}.")
-    if not np.allclose(actual_array, expected_array, atol=tolerance, rtol=tolerance,
-                       equal_nan=True):
-        difference = np.abs(actual_array - expected_array)
+    agree = np.isclose(actual_array, expected_array, atol=tolerance, rtol=tolerance,
+                       equal_nan=True)
+    if not np.all(agree):
         if actual_array.ndim == 0:
             fail(f"{what}: expected {float(expected_array):.6g}, "
                  f"but found {float(actual_array):.6g}.")
-        where = np.unravel_index(np.nanargmax(difference), difference.shape)
-        fail(f"{what}: values differ by up to {float(difference[where]):.3g}. At index "
-             f"{tuple(int(i) for i in where)}, expected {float(expected_array[where]):.6g}, "
-             f"found {float(actual_array[where]):.6g}.")
+        nan_found = np.isnan(actual_array) & ~np.isnan(expected_array)
+        if nan_found.any():
+            where = tuple(int(i) for i in np.argwhere(nan_found)[0])
+            fail(f"{what}: {int(nan_found.sum())} values are NaN (not a number), the first at "
+                 f"index {where} where {float(expected_array[where]):.6g} was expected. A "
+                 f"division by zero often causes this.")
+        difference = np.where(agree, 0.0, np.abs(actual_array - expected_array))
+        difference = np.nan_to_num(difference, nan=np.inf)
+        where = np.unravel_index(np.argmax(difference), difference.shape)
+        fail(f"{what}: {int((~agree).sum())} of {agree.size} values differ. The largest "
+             f"difference is at index {tuple(int(i) for i in where)}: expected "
+             f"{float(expected_array[where]):.6g}, found {float(actual_array[where]):.6g}.")
 
 
 def in_range(array: Any, low: float, high: float, what: str) -> None:

@@ -46,8 +46,12 @@ def test_close_uses_a_tolerance() -> None:
     checks.close(0.1 + 0.2, 0.3, "sum")
     with pytest.raises(AssertionError, match="expected 0.3, but found 0.4"):
         checks.close(0.4, 0.3, "sum")
-    with pytest.raises(AssertionError, match=r"At index \(1,\), expected 2, found 2.5"):
+    with pytest.raises(AssertionError, match=r"index \(1,\): expected 2, found 2.5"):
         checks.close(np.array([1.0, 2.5]), np.array([1.0, 2.0]), "values")
+    with pytest.raises(AssertionError, match=r"2 values are NaN .* index \(0,\)"):
+        checks.close(np.array([np.nan, np.nan]), np.array([1.0, 2.0]), "values")
+    with pytest.raises(AssertionError, match="expected 1, found inf"):
+        checks.close(np.array([np.inf, 2.0]), np.array([1.0, 2.0]), "values")
 
 
 def test_in_range_and_is_instance() -> None:

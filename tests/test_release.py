@@ -29,16 +29,20 @@ def release_path(source: Path) -> Path:
 
 
 def marked_lines(source: str, begin: str, end: str) -> list[str]:
-    """Return the stripped, non-trivial lines between two nbgrader markers."""
-    lines, inside = [], False
+    """Return the stripped, non-trivial lines between two nbgrader markers that do not also
+    occur outside them (a line such as `else:` may appear on both sides)."""
+    inside_lines, outside_lines, inside = [], set(), False
     for line in source.splitlines():
         if begin in line:
             inside = True
         elif end in line:
             inside = False
-        elif inside and len(line.strip()) > 3 and not line.strip().startswith("#"):
-            lines.append(line.strip())
-    return lines
+        elif inside:
+            inside_lines.append(line.strip())
+        else:
+            outside_lines.add(line.strip())
+    return [line for line in inside_lines
+            if len(line) > 3 and not line.startswith("#") and line not in outside_lines]
 
 
 @pytest.fixture(scope="module")
