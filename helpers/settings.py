@@ -57,7 +57,7 @@ BUDGETS: dict[str, dict[str, Budget]] = {
         "fast": Budget(train_examples=2_000, test_examples=1_000, epochs=2, batch_size=32),
     },
     # 06: the fast CIFAR-10 CNN trained with augmentation (test_examples also sizes the
-    # validation set). Full mode: 7-12 minutes on two CPU cores.
+    # validation set). Full mode: 7-12 minutes on two CPU cores, about 83% test accuracy.
     "cifar_cnn": {
         "full": Budget(train_examples=None, test_examples=None, epochs=12, batch_size=128),
         "fast": Budget(train_examples=1_000, test_examples=500, epochs=2, batch_size=128),
