@@ -56,3 +56,35 @@ outputs: $(STAMP)
 
 clean-notebooks: $(STAMP)
 	$(BIN)/python -m tools.notebooks clean
+
+# Grading with nbgrader (INSTRUCTORS.md). Everything lands in this folder: the gradebook
+# (gradebook.db), submitted/, autograded/, feedback/ and grades.csv, all ignored by git.
+# ASSIGNMENT=01-mnist-data limits a command to one assignment (default: all of solutions/).
+.PHONY: help-grading assign collect autograde feedback grades formgrader
+
+help-grading:
+	@echo "make assign                      put the assignments of solutions/ into gradebook.db"
+	@echo "make collect SUBMISSIONS=folder  copy downloaded notebooks into submitted/<student>/<assignment>/"
+	@echo "make autograde                   grade every submission (fast mode, 30 s per cell)"
+	@echo "make feedback                    write feedback/<student>/<assignment>/*.html for students"
+	@echo "make grades                      export every score to grades.csv"
+	@echo "make formgrader                  open JupyterLab for manual review (Nbgrader > Formgrader)"
+
+assign: $(STAMP)
+	$(BIN)/python -m tools.grading assign $(ASSIGNMENT)
+
+collect: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "Usage: make collect SUBMISSIONS=folder [ASSIGNMENT=name]"; exit 2; }
+	$(BIN)/python -m tools.grading collect "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
+
+autograde: $(STAMP)
+	$(FAST) $(BIN)/python -m tools.grading autograde $(ASSIGNMENT)
+
+feedback: $(STAMP)
+	$(BIN)/python -m tools.grading feedback $(ASSIGNMENT)
+
+grades: $(STAMP)
+	$(BIN)/python -m tools.grading grades --output grades.csv
+
+formgrader: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS)
