@@ -281,28 +281,27 @@ class HideTestCode(NbGraderPreprocessor):
         return cell, resources
 
 
-def _outside_region(source: str, begin: str, end: str) -> str:
-    kept, inside = [], False
+def _split_region(source: str, begin: str, end: str) -> tuple[list[str], list[str]]:
+    """Return the lines between the markers and the lines outside them (markers dropped)."""
+    inside_lines: list[str] = []
+    outside_lines: list[str] = []
+    inside = False
     for line in source.split("\n"):
         if begin in line:
             inside = True
         elif end in line:
             inside = False
-        elif not inside:
-            kept.append(line)
-    return "\n".join(kept)
+        else:
+            (inside_lines if inside else outside_lines).append(line)
+    return inside_lines, outside_lines
+
+
+def _outside_region(source: str, begin: str, end: str) -> str:
+    return "\n".join(_split_region(source, begin, end)[1])
 
 
 def _region_lines(source: str, begin: str, end: str) -> list[str]:
-    lines, inside = [], False
-    for line in source.split("\n"):
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            lines.append(line)
-    return lines
+    return _split_region(source, begin, end)[0]
 
 
 def remove_hidden_tests(source: str) -> str:
