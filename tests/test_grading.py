@@ -235,23 +235,6 @@ def test_feedback_shows_no_hidden_test(graded: dict, assignment: str) -> None:
     assert not grading.leaks(release_page, secrets["solution"])
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_student_release_shows_no_hidden_test_or_solution(assignment: str) -> None:
-    """notebooks/ (what students download) holds neither hidden tests nor solutions."""
-    folder = grading.ROOT / grading.RELEASE / assignment
-    pages = sorted(folder.glob("*.ipynb"))
-    assert pages, f"{folder} is missing: run `make release`"
-    secrets = grading.secret_lines(grading.ROOT, assignment)
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
-        lines = {line.strip() for cell in nbformat.reads(text, as_version=4).cells
-                 for line in cell.source.split("\n")}
-        for kind, secret in secrets.items():
-            assert not lines & secret, f"{page} shows {kind} lines: {sorted(lines & secret)[:3]}"
-        for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS"):
-            assert marker not in text, f"{page} contains {marker}"
-
-
 # ---------------------------------------------------------------------------------------------
 # Broken and hostile submissions (notebook 01; see tests/grading/corpus.py for why)
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools import grading
 from tools import notebooks as tool
 
 SOURCES = tool.source_notebooks()
@@ -31,18 +32,11 @@ def release_path(source: Path) -> Path:
 def marked_lines(source: str, begin: str, end: str) -> list[str]:
     """Return the stripped, non-trivial lines between two nbgrader markers that do not also
     occur outside them (a line such as `else:` may appear on both sides)."""
-    inside_lines, outside_lines, inside = [], set(), False
-    for line in source.splitlines():
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            inside_lines.append(line.strip())
-        else:
-            outside_lines.add(line.strip())
-    return [line for line in inside_lines
-            if len(line) > 3 and not line.startswith("#") and line not in outside_lines]
+    inside_lines, outside_lines = grading.split_region(source, begin, end)
+    outside = {line.strip() for line in outside_lines}
+    stripped = (line.strip() for line in inside_lines)
+    return [line for line in stripped
+            if len(line) > 3 and not line.startswith("#") and line not in outside]
 
 
 @pytest.fixture(scope="module")

@@ -281,7 +281,7 @@ class HideTestCode(NbGraderPreprocessor):
         return cell, resources
 
 
-def _split_region(source: str, begin: str, end: str) -> tuple[list[str], list[str]]:
+def split_region(source: str, begin: str, end: str) -> tuple[list[str], list[str]]:
     """Return the lines between the markers and the lines outside them (markers dropped)."""
     inside_lines: list[str] = []
     outside_lines: list[str] = []
@@ -297,11 +297,11 @@ def _split_region(source: str, begin: str, end: str) -> tuple[list[str], list[st
 
 
 def _outside_region(source: str, begin: str, end: str) -> str:
-    return "\n".join(_split_region(source, begin, end)[1])
+    return "\n".join(split_region(source, begin, end)[1])
 
 
 def _region_lines(source: str, begin: str, end: str) -> list[str]:
-    return _split_region(source, begin, end)[0]
+    return split_region(source, begin, end)[0]
 
 
 def remove_hidden_tests(source: str) -> str:
