@@ -39,7 +39,7 @@ test: $(STAMP)
 	$(FAST) $(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check $(wildcard helpers tools tests solutions benchmarks)
+	$(BIN)/ruff check $(wildcard helpers course_grading tests solutions benchmarks)
 
 # Figures of what students, CI and instructors wait for (see benchmarks/run.py and the README).
 bench: $(STAMP)
@@ -49,13 +49,13 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.run --quick --repeat 1 $(BENCH_ARGS)
 
 release: $(STAMP)
-	$(BIN)/python -m tools.notebooks release
+	$(BIN)/python -m course_grading.release release $(ASSIGNMENT)
 
 outputs: $(STAMP)
-	$(BIN)/python -m tools.notebooks outputs
+	$(BIN)/python -m course_grading.release outputs
 
 clean-notebooks: $(STAMP)
-	$(BIN)/python -m tools.notebooks clean
+	$(BIN)/python -m course_grading.release clean
 
 # Grading with nbgrader (INSTRUCTORS.md). Everything lands in this folder: the gradebook
 # (gradebook.db), submitted/, autograded/, feedback/ and grades.csv, all ignored by git.
@@ -71,20 +71,20 @@ help-grading:
 	@echo "make formgrader                  open JupyterLab for manual review (Nbgrader > Formgrader)"
 
 assign: $(STAMP)
-	$(BIN)/python -m tools.grading assign $(ASSIGNMENT)
+	$(BIN)/python -m course_grading assign $(ASSIGNMENT)
 
 collect: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "Usage: make collect SUBMISSIONS=folder [ASSIGNMENT=name]"; exit 2; }
-	$(BIN)/python -m tools.grading collect "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
+	$(BIN)/python -m course_grading collect "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
 autograde: $(STAMP)
-	$(FAST) $(BIN)/python -m tools.grading autograde $(ASSIGNMENT)
+	$(FAST) $(BIN)/python -m course_grading autograde $(ASSIGNMENT)
 
 feedback: $(STAMP)
-	$(BIN)/python -m tools.grading feedback $(ASSIGNMENT)
+	$(BIN)/python -m course_grading feedback $(ASSIGNMENT)
 
 grades: $(STAMP)
-	$(BIN)/python -m tools.grading grades --output grades.csv
+	$(BIN)/python -m course_grading grades --output grades.csv
 
 formgrader: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS)

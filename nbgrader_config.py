@@ -5,8 +5,6 @@ instructors edit), `notebooks/` the student release that `make release` writes f
 INSTRUCTORS.md explains the grading workflow these settings serve.
 """
 
-import importlib.util
-import sys
 from pathlib import Path
 
 c = get_config()  # noqa: F821  (nbgrader provides get_config when it reads this file)
@@ -39,40 +37,38 @@ c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 1000
 c.LimitOutputSize.max_characters = 20_000
 
-
-def _grading_tools_folder() -> Path:
-    """Return the repository that holds tools/grading.py: this folder, or, when this file was
-    copied into a scratch course folder, the checkout the installed `helpers` package is in."""
-    if (COURSE_ROOT / "tools" / "grading.py").is_file():
-        return COURSE_ROOT
-    spec = importlib.util.find_spec("helpers")
-    if spec is None or spec.origin is None:
-        raise ImportError("nbgrader_config.py needs the course's tools/grading.py: run nbgrader "
-                          "from the course folder, in the course environment (make lab).")
-    return Path(spec.origin).resolve().parent.parent
-
-
-if str(_grading_tools_folder()) not in sys.path:
-    sys.path.insert(0, str(_grading_tools_folder()))
-
-# Autograde: nbgrader's steps, with three of the course's own (tools/grading.py):
-# RecoveringExecute keeps grading after a cell kills the kernel (nbgrader would fail the
-# whole submission), LimitOutputSize cuts huge outputs, and StderrIsNotAFailure keeps a
+# Reading a submission: the cells' nbgrader metadata is first set back to the gradebook's
+# (RepairCellMetadata: a renamed or re-marked cell would otherwise fail the whole notebook),
+# then nbgrader's own steps restore the test cells.
+c.Autograde.sanitize_preprocessors = [
+    "course_grading.repair.RepairCellMetadata",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Autograde: nbgrader's steps, with three of the course's own (course_grading.preprocessors,
+# installed with the course). RecoveringExecute keeps grading after a cell kills the kernel
+# (nbgrader would fail the whole submission) and proves that each test cell ran to its end
+# (course_grading.integrity); LimitOutputSize cuts huge outputs; StderrIsNotAFailure keeps a
 # warning printed in a test cell from costing the points (nbgrader scores any stderr 0).
 c.Autograde.autograde_preprocessors = [
-    "tools.grading.RecoveringExecute",
+    "course_grading.preprocessors.RecoveringExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "tools.grading.LimitOutputSize",
-    "tools.grading.StderrIsNotAFailure",
+    "course_grading.preprocessors.LimitOutputSize",
+    "course_grading.preprocessors.StderrIsNotAFailure",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 # Feedback: nbgrader renders the autograded notebook, hidden tests included. HideTestCode
-# removes them, and the test code quoted in tracebacks, before the page is written.
+# keeps, for each test cell, its visible code and one line: passed or failed, with the check's
+# message; the outputs of other cells (tracebacks through the instructor's files, anything a
+# submission printed while the hidden tests ran) are not shown.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "tools.grading.HideTestCode",
+    "course_grading.preprocessors.HideTestCode",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -37,10 +37,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tools import notebooks as notebook_tools  # noqa: E402
+from course_grading import release as notebook_tools
+from course_grading.course import ROOT
 
 NBGRADER_TIMEOUT = 30
 # Targets for a 2-core CPU (issue "Performance").

@@ -1,5 +1,6 @@
 """Plots shared by the notebooks, so that a lesson's cells show the idea, not the styling.
 
+* ``show``: display a figure with its text alternative (alt text) for screen readers (01-06).
 * ``image_grid``: a grid of images with titles (01, 05, 06).
 * ``bar_counts``: a bar chart of counts per class (01, 06).
 * ``learning_curves``: loss and accuracy per epoch from a Keras ``History`` (04, 06).
@@ -7,11 +8,32 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+
+def show(alt: str, figure: plt.Figure | None = None, dpi: int = 100) -> None:
+    """Display ``figure`` (default: the current one) as a PNG image with alt text, and close it.
+
+    Every figure of the course goes through this function instead of ``plt.show()``: the text
+    alternative ``alt`` (what the figure shows, in a sentence or two) is stored in the output's
+    metadata, where screen readers, JupyterLab and nbconvert's HTML read it. Used by notebooks
+    01-06.
+    """
+    from IPython.display import Image, display
+
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("Pass alt, a sentence that says what the figure shows (for readers who "
+                         "cannot see it).")
+    figure = plt.gcf() if figure is None else figure
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(figure)
+    display(Image(data=buffer.getvalue(), format="png", alt=alt.strip()))
 
 
 def image_grid(

@@ -1,21 +1,12 @@
 """Shared pytest set-up for every test module.
 
-* The repository root goes on ``sys.path`` so that tests import ``tools`` (and ``helpers``)
-  the same way under ``python -m pytest`` (which adds the current folder) and plain ``pytest``.
 * ``summary_lines``: lines a test wants printed at the end of the run (timings, for example);
   output printed by a passing test is otherwise hidden.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-REPOSITORY = Path(__file__).resolve().parent.parent
-if str(REPOSITORY) not in sys.path:
-    sys.path.insert(0, str(REPOSITORY))
 
 SUMMARY = pytest.StashKey[list[str]]()
 

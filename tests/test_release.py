@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools import grading
-from tools import notebooks as tool
+from course_grading import markers
+from course_grading import release as tool
 
 SOURCES = tool.source_notebooks()
 ASSIGNMENTS = tool.assignments()
@@ -32,7 +32,7 @@ def release_path(source: Path) -> Path:
 def marked_lines(source: str, begin: str, end: str) -> list[str]:
     """Return the stripped, non-trivial lines between two nbgrader markers that do not also
     occur outside them (a line such as `else:` may appear on both sides)."""
-    inside_lines, outside_lines = grading.split_region(source, begin, end)
+    inside_lines, outside_lines = markers.split_region(source, begin, end)
     outside = {line.strip() for line in outside_lines}
     stripped = (line.strip() for line in inside_lines)
     return [line for line in stripped

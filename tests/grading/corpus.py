@@ -8,13 +8,13 @@ Per assignment:
 
 * ``release``: the untouched release (every autograded cell must score 0);
 * ``solution``: every answer right (full marks);
-* ``mistake-<grade_id>``: one mistake from ``mistakes.MISTAKES`` in one exercise (that
-  exercise's test cells lose their points, the others keep theirs);
-* for notebook 01 only, hostile and broken submissions (``HOSTILE``): an endless loop, one
-  that ignores interrupts, a kernel that dies, a syntax error, a test cell edited to ``pass``
-  or deleted, a renamed function, huge output and warnings. They test the grading pipeline,
-  not the notebook, so one cheap notebook is enough: each costs a whole notebook run, and the
-  two loops about a minute of waiting each (timeouts; they sleep, leaving the CPU free).
+* ``only-<exercise>``: only that exercise answered (and the exercises its text says it reuses):
+  exactly its points, so that no exercise costs another its points;
+* ``mistake-<exercise>[-n]`` and ``correct-<exercise>[-n]``: one answer from
+  ``mistakes/`` (see its docstring for what grading must do with it);
+* hostile and accidental submissions from ``hostile.py``: tricks that must earn nothing,
+  accidents that must cost nothing, for every notebook, and the grading pipeline's own cases
+  (endless loops, dead kernels, floods) on notebook 01.
 """
 
 from __future__ import annotations
@@ -23,14 +23,11 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from .mistakes import MISTAKES, Mistake
+from course_grading.markers import without_solution_markers
 
-BEGIN_SOLUTION = "### BEGIN SOLUTION"
-END_SOLUTION = "### END SOLUTION"
-HOSTILE_ASSIGNMENT = "01-mnist-data"
+from .mistakes import MISTAKES, Mistake
 
 
 class MistakeDoesNotApplyError(ValueError):
@@ -49,14 +46,23 @@ class GradedCell:
 
 @dataclass
 class Submission:
-    """One submitted notebook and what grading it must give."""
+    """One submitted notebook and what grading it must give.
+
+    ``expected``: the score of every graded cell. ``visible``: for test cells whose visible
+    verdict is known, whether the visible part passes (it printed "Passed: ..."). ``feedback``:
+    text the error message of a test cell must contain. ``flags``: what the autograde report
+    must list for this student (edited tests, tampering rules), in any order. ``repairs``: the
+    grade_ids whose metadata grading must repair.
+    """
 
     student: str
     notebook: NotebookNode
     description: str
     expected: dict[str, float | None]
+    visible: dict[str, bool] = field(default_factory=dict)
     feedback: dict[str, str] = field(default_factory=dict)
     flags: tuple[str, ...] = ()
+    repairs: tuple[str, ...] = ()
     kind: str = "mistake"
 
 
@@ -79,6 +85,11 @@ def nbgrader_metadata(cell: NotebookNode) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
+def requires(cell: NotebookNode) -> list[str]:
+    """Return the exercises a solution cell's text says it reuses (``course.requires``)."""
+    return list(cell.get("metadata", {}).get("course", {}).get("requires", []))
+
+
 def graded_cells(source: NotebookNode) -> dict[str, GradedCell]:
     """Return the graded cells of a source notebook, in order.
 
@@ -99,22 +110,34 @@ def graded_cells(source: NotebookNode) -> dict[str, GradedCell]:
     return cells
 
 
+def solution_cells(source: NotebookNode) -> dict[str, NotebookNode]:
+    """Return the solution cells (answers) of a source notebook by grade_id, in order."""
+    return {nbgrader_metadata(cell)["grade_id"]: cell for cell in source.cells
+            if nbgrader_metadata(cell).get("solution")}
+
+
 def exercises(source: NotebookNode) -> list[str]:
     """Return the grade_ids of the autograded exercises (solution cells with a test after)."""
-    return sorted({cell.exercise for cell in graded_cells(source).values()
-                   if cell.automatic and cell.exercise}, key=_order(source))
+    order = list(solution_cells(source))
+    found = {cell.exercise for cell in graded_cells(source).values()
+             if cell.automatic and cell.exercise}
+    return [grade_id for grade_id in order if grade_id in found]
 
 
-def _order(source: NotebookNode) -> Callable[[str], int]:
-    positions = {nbgrader_metadata(cell).get("grade_id"): index
-                 for index, cell in enumerate(source.cells)}
-    return lambda grade_id: positions.get(grade_id, len(positions))
-
-
-def without_markers(source: str) -> str:
-    """Return a solution cell's code as a student would type it: no solution markers."""
-    return "\n".join(line for line in source.split("\n")
-                     if BEGIN_SOLUTION not in line and END_SOLUTION not in line)
+def required_closure(source: NotebookNode, exercise: str) -> list[str]:
+    """Return ``exercise`` and every exercise it reuses, directly or not, in notebook order."""
+    answers = solution_cells(source)
+    wanted, stack = set(), [exercise]
+    while stack:
+        grade_id = stack.pop()
+        if grade_id in wanted:
+            continue
+        if grade_id not in answers:
+            raise MistakeDoesNotApplyError(f"{exercise} requires {grade_id!r}, which is not a "
+                                           "solution cell of the notebook")
+        wanted.add(grade_id)
+        stack.extend(requires(answers[grade_id]))
+    return [grade_id for grade_id in answers if grade_id in wanted]
 
 
 def apply(source: str, old: str, new: str, where: str) -> str:
@@ -123,79 +146,107 @@ def apply(source: str, old: str, new: str, where: str) -> str:
     if count != 1:
         raise MistakeDoesNotApplyError(
             f"{where}: the text to replace occurs {count} times (it must occur once), so the "
-            f"solution changed; update tests/grading/mistakes.py. Text: {old!r}")
+            f"solution changed; update tests/grading/mistakes/. Text: {old!r}")
     return source.replace(old, new)
 
 
 def answered(source: NotebookNode, release: NotebookNode,
-             changes: dict[str, Callable[[str], str]] | None = None) -> NotebookNode:
-    """Return the release with every answer filled in from the source notebook.
+             changes: dict[str, Callable[[str], str]] | None = None,
+             only: set[str] | None = None) -> NotebookNode:
+    """Return the release with answers filled in from the source notebook.
 
-    ``changes`` maps a solution cell's grade_id to a function applied to its source (with
-    markers) before the markers are removed: that is how a mistake gets in.
+    ``only`` limits the answers to those solution cells (grade_ids); the others keep the
+    release's stub. ``changes`` maps a solution cell's grade_id to a function applied to its
+    source (with markers) before the markers are removed: that is how a mistake gets in.
     """
-    answers = {nbgrader_metadata(cell)["grade_id"]: cell.source for cell in source.cells
-               if nbgrader_metadata(cell).get("solution")}
+    answers = {grade_id: cell.source for grade_id, cell in solution_cells(source).items()}
     notebook = copy.deepcopy(release)
     for cell in notebook.cells:
         grade_id = nbgrader_metadata(cell).get("grade_id")
-        if nbgrader_metadata(cell).get("solution") and grade_id in answers:
-            text = answers[grade_id]
-            if changes and grade_id in changes:
-                text = changes[grade_id](text)
-            cell.source = without_markers(text)
+        if not nbgrader_metadata(cell).get("solution") or grade_id not in answers:
+            continue
+        if only is not None and grade_id not in only:
+            continue
+        text = answers[grade_id]
+        if changes and grade_id in changes:
+            text = changes[grade_id](text)
+        cell.source = without_solution_markers(text)
     return notebook
 
 
-def expected_scores(graded: dict[str, GradedCell], answered_all: bool,
+def expected_scores(graded: dict[str, GradedCell], answered_ids: set[str] | None,
                     broken: set[str] = frozenset()) -> dict[str, float | None]:
     """Return the score each graded cell must get.
 
-    Autograded cells: 0 when ``broken`` holds them or nothing was answered, else full points.
-    Manually graded answers: 0 when unanswered (nbgrader sees the untouched stub), else None
-    (waiting for a human).
+    ``answered_ids`` are the answered exercises (None: all of them). Autograded cells: full
+    points when their exercise is answered and the cell is not in ``broken``, else 0. Manually
+    graded answers: None (waiting for a human) when answered, else 0 (nbgrader sees the
+    untouched stub).
     """
     scores: dict[str, float | None] = {}
     for grade_id, cell in graded.items():
+        is_answered = answered_ids is None or cell.exercise in answered_ids
         if not cell.automatic:
-            scores[grade_id] = None if answered_all else 0.0
-        elif not answered_all or grade_id in broken:
+            scores[grade_id] = None if is_answered else 0.0
+        elif not is_answered or grade_id in broken:
             scores[grade_id] = 0.0
         else:
             scores[grade_id] = cell.points
     return scores
 
 
-def tests_of(graded: dict[str, GradedCell], exercise: str) -> set[str]:
-    """Return the autograded test cells of one exercise."""
-    return {grade_id for grade_id, cell in graded.items()
-            if cell.automatic and cell.exercise == exercise}
+def tests_of(graded: dict[str, GradedCell], exercise: str) -> list[str]:
+    """Return the autograded test cells of one exercise, in order."""
+    return [grade_id for grade_id, cell in graded.items()
+            if cell.automatic and cell.exercise == exercise]
 
 
 def mistake_submission(source: NotebookNode, release: NotebookNode,
                        graded: dict[str, GradedCell], mistake: Mistake,
                        student: str) -> Submission:
-    """Return the submission with one mistake, or raise MistakeDoesNotApplyError."""
-    solution_ids = {nbgrader_metadata(cell).get("grade_id") for cell in source.cells
-                    if nbgrader_metadata(cell).get("solution")}
-    if mistake.grade_id not in solution_ids:
+    """Return the submission with one mistake (or correct variant), or raise
+    MistakeDoesNotApplyError when it does not fit the notebook any more."""
+    answers = solution_cells(source)
+    if mistake.grade_id not in answers:
         raise MistakeDoesNotApplyError(
             f"{student}: there is no solution cell {mistake.grade_id!r}; update "
-            "tests/grading/mistakes.py.")
+            "tests/grading/mistakes/.")
     own_tests = tests_of(graded, mistake.grade_id)
     if not own_tests:
         raise MistakeDoesNotApplyError(
             f"{student}: solution cell {mistake.grade_id!r} has no test cell after it.")
-    unknown = set(mistake.breaks) - set(graded)
+    failing = set(own_tests if mistake.cells is None else mistake.cells)
+    unknown = (failing | set(mistake.breaks)) - set(graded)
     if unknown:
-        raise MistakeDoesNotApplyError(f"{student}: breaks names unknown cells {sorted(unknown)}.")
+        raise MistakeDoesNotApplyError(f"{student}: names unknown cells {sorted(unknown)}.")
+    if failing - set(own_tests):
+        raise MistakeDoesNotApplyError(f"{student}: cells {sorted(failing - set(own_tests))} "
+                                       f"are not test cells of {mistake.grade_id}.")
+    dependants = {graded_id for graded_id, cell in graded.items()
+                  if cell.exercise and mistake.grade_id in requires(answers.get(cell.exercise, {}))}
+    undeclared = set(mistake.breaks) - dependants
+    if undeclared:
+        raise MistakeDoesNotApplyError(
+            f"{student}: breaks {sorted(undeclared)}, whose exercises do not declare that they "
+            f"reuse {mistake.grade_id} (course.requires): each exercise is graded on its own.")
     change = {mistake.grade_id: lambda text: apply(text, mistake.old, mistake.new, student)}
     notebook = answered(source, release, change)
-    broken = own_tests | set(mistake.breaks)
+    if mistake.correct:
+        return Submission(student=student, notebook=notebook, description=mistake.what,
+                          expected=expected_scores(graded, None),
+                          visible={grade_id: True for grade_id in own_tests}, kind="correct")
+    broken = failing | set(mistake.breaks)
+    if mistake.fits_visible_only:
+        visible = {grade_id: True for grade_id in own_tests}
+    else:
+        visible = {grade_id: grade_id not in failing for grade_id in own_tests}
+        visible.update({grade_id: False for grade_id in mistake.breaks})
+    first_failing = next(grade_id for grade_id in own_tests if grade_id in failing)
+    feedback = {first_failing: mistake.feedback} if mistake.feedback else {}
     return Submission(
         student=student, notebook=notebook, description=mistake.what,
-        expected=expected_scores(graded, True, broken),
-        feedback={grade_id: mistake.feedback for grade_id in sorted(own_tests)})
+        expected=expected_scores(graded, None, broken), visible=visible, feedback=feedback,
+        kind="hard-coded" if mistake.fits_visible_only else "mistake")
 
 
 def mistake_students(assignment: str) -> list[tuple[str, Mistake]]:
@@ -203,198 +254,59 @@ def mistake_students(assignment: str) -> list[tuple[str, Mistake]]:
     students = []
     seen: dict[str, int] = {}
     for mistake in MISTAKES.get(assignment, []):
-        seen[mistake.grade_id] = seen.get(mistake.grade_id, 0) + 1
-        suffix = f"-{seen[mistake.grade_id]}" if seen[mistake.grade_id] > 1 else ""
-        students.append((f"mistake-{mistake.grade_id}{suffix}", mistake))
+        prefix = "correct" if mistake.correct else "mistake"
+        key = f"{prefix}-{mistake.grade_id}"
+        seen[key] = seen.get(key, 0) + 1
+        suffix = f"-{seen[key]}" if seen[key] > 1 else ""
+        students.append((f"{key}{suffix}", mistake))
     return students
+
+
+def only_submissions(source: NotebookNode, release: NotebookNode,
+                     graded: dict[str, GradedCell]) -> list[Submission]:
+    """Return one submission per exercise that answers only it (and what it declares it
+    reuses): it must earn exactly those exercises' points."""
+    submissions = []
+    for exercise in exercises(source):
+        answered_ids = set(required_closure(source, exercise))
+        submissions.append(Submission(
+            student=f"only-{exercise}",
+            notebook=answered(source, release, only=answered_ids),
+            description=f"only {exercise} answered"
+                        + (f" (with {sorted(answered_ids - {exercise})}, which its text says "
+                           "it reuses)" if len(answered_ids) > 1 else ""),
+            expected=expected_scores(graded, answered_ids),
+            visible={grade_id: True for grade_id in tests_of(graded, exercise)},
+            kind="only"))
+    return submissions
 
 
 def build(assignment: str, source: NotebookNode, release: NotebookNode) -> Corpus:
     """Build every submission of one assignment (see the module docstring)."""
+    from . import hostile
+
     graded = graded_cells(source)
     submissions = [
         Submission("release", copy.deepcopy(release), "the untouched release",
-                   expected_scores(graded, False), kind="release"),
+                   expected_scores(graded, set()), kind="release"),
         Submission("solution", answered(source, release), "every answer right",
-                   expected_scores(graded, True), kind="solution"),
+                   expected_scores(graded, None),
+                   visible={grade_id: True for grade_id, cell in graded.items()
+                            if cell.automatic}, kind="solution"),
     ]
     problems = []
+    try:
+        submissions.extend(only_submissions(source, release, graded))
+    except MistakeDoesNotApplyError as error:
+        problems.append(str(error))
     for student, mistake in mistake_students(assignment):
         try:
             submissions.append(mistake_submission(source, release, graded, mistake, student))
         except MistakeDoesNotApplyError as error:
             problems.append(str(error))
-    if assignment == HOSTILE_ASSIGNMENT:
-        for student, make in HOSTILE.items():
+    for student, make in hostile.kinds_for(assignment).items():
+        try:
             submissions.append(make(student, source, release, graded))
+        except MistakeDoesNotApplyError as error:
+            problems.append(str(error))
     return Corpus(assignment, graded, submissions, problems)
-
-
-# ---------------------------------------------------------------------------------------------
-# Hostile and broken submissions (notebook 01 only; see the module docstring)
-# ---------------------------------------------------------------------------------------------
-
-
-def _changed(grade_id: str, old: str, new: str) -> dict[str, Callable[[str], str]]:
-    return {grade_id: lambda text: apply(text, old, new, f"hostile change in {grade_id}")}
-
-
-def _cell(notebook: NotebookNode, grade_id: str) -> NotebookNode:
-    for cell in notebook.cells:
-        if nbgrader_metadata(cell).get("grade_id") == grade_id:
-            return cell
-    raise MistakeDoesNotApplyError(f"no cell {grade_id!r} in {HOSTILE_ASSIGNMENT}")
-
-
-def _scores(graded: dict[str, GradedCell], *broken: str) -> dict[str, float | None]:
-    return expected_scores(graded, True, set(broken))
-
-
-def endless_loop(student: str, source: NotebookNode, release: NotebookNode,
-                 graded: dict[str, GradedCell]) -> Submission:
-    """An answer that never returns: the timeout interrupts it, that exercise scores 0.
-
-    The loop sleeps, so that the 30 seconds it waits (twice: in the test cell and in the cell
-    that uses the function next) leave the shared CPU to other work.
-    """
-    notebook = answered(source, release, _changed(
-        "train-validation-split",
-        "    split_at = len(images) - validation_size",
-        "    import time\n\n"
-        "    while validation_size > 0:  # The student meant to count down and forgot to.\n"
-        "        time.sleep(0.05)\n"
-        "    split_at = len(images) - validation_size"))
-    return Submission(student, notebook, "an endless loop in one answer",
-                      _scores(graded, "test-train-validation-split"), kind="hostile")
-
-
-def uninterruptible_loop(student: str, source: NotebookNode, release: NotebookNode,
-                         graded: dict[str, GradedCell]) -> Submission:
-    """An answer that neither returns nor stops when interrupted (as a long call inside
-    compiled code may): the kernel is replaced, that exercise scores 0."""
-    notebook = answered(source, release, _changed(
-        "train-validation-split",
-        "    split_at = len(images) - validation_size",
-        "    import signal\n    import time\n\n"
-        "    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Interrupts are ignored from now on.\n"
-        "    while validation_size > 0:\n"
-        "        time.sleep(0.05)\n"
-        "    split_at = len(images) - validation_size"))
-    return Submission(student, notebook, "an endless loop that ignores interrupts",
-                      _scores(graded, "test-train-validation-split"), kind="hostile")
-
-
-def kernel_killer(student: str, source: NotebookNode, release: NotebookNode,
-                  graded: dict[str, GradedCell]) -> Submission:
-    """An answer that kills the Python kernel: later cells run in a fresh, empty kernel."""
-    notebook = answered(source, release, _changed(
-        "indices-of-class",
-        "    return np.flatnonzero(np.asarray(labels) == digit)",
-        "    import os\n\n"
-        "    os._exit(1)  # Ends the kernel's process at once.\n"
-        "    return np.flatnonzero(np.asarray(labels) == digit)"))
-    return Submission(student, notebook, "an answer that kills the kernel",
-                      _scores(graded, "test-indices-of-class", "test-mean-image-per-class",
-                              "test-train-validation-split"), kind="hostile")
-
-
-def syntax_error(student: str, source: NotebookNode, release: NotebookNode,
-                 graded: dict[str, GradedCell]) -> Submission:
-    """An answer that does not parse: its function is never defined."""
-    notebook = answered(source, release, _changed(
-        "mean-image-per-class",
-        "for k in range(num_classes)])",
-        "for k in range(num_classes)]"))
-    return Submission(student, notebook, "a syntax error in one answer",
-                      _scores(graded, "test-mean-image-per-class"), kind="hostile")
-
-
-def edited_test(student: str, source: NotebookNode, release: NotebookNode,
-                graded: dict[str, GradedCell]) -> Submission:
-    """A wrong answer whose visible test cell was replaced by ``pass``: it is restored."""
-    mistake = MISTAKES[HOSTILE_ASSIGNMENT][0]
-    notebook = answered(source, release, _changed(mistake.grade_id, mistake.old, mistake.new))
-    _cell(notebook, "test-count-per-class").source = "pass"
-    return Submission(student, notebook, "a test cell edited to pass",
-                      _scores(graded, "test-count-per-class"),
-                      flags=("test-count-per-class edited",), kind="hostile")
-
-
-def deleted_test(student: str, source: NotebookNode, release: NotebookNode,
-                 graded: dict[str, GradedCell]) -> Submission:
-    """A wrong answer whose test cell was deleted: nbgrader adds it back and runs it."""
-    mistake = MISTAKES[HOSTILE_ASSIGNMENT][1]
-    notebook = answered(source, release, _changed(mistake.grade_id, mistake.old, mistake.new))
-    notebook.cells.remove(_cell(notebook, "test-indices-of-class"))
-    return Submission(student, notebook, "a test cell deleted",
-                      _scores(graded, "test-indices-of-class"),
-                      flags=("test-indices-of-class deleted",), kind="hostile")
-
-
-def renamed_function(student: str, source: NotebookNode, release: NotebookNode,
-                     graded: dict[str, GradedCell]) -> Submission:
-    """A right answer under another name: the test cannot find the function."""
-    notebook = answered(source, release, _changed(
-        "count-per-class", "def count_per_class(", "def count_classes("))
-    return Submission(student, notebook, "a renamed function",
-                      _scores(graded, "test-count-per-class"), kind="hostile")
-
-
-def huge_output(student: str, source: NotebookNode, release: NotebookNode,
-                graded: dict[str, GradedCell]) -> Submission:
-    """A right answer that prints every label it counts, and a cell printing 20 MB on one line.
-
-    Grading keeps full marks and cuts the output, so that neither the autograded notebook nor
-    the feedback page grows to tens of megabytes.
-    """
-    notebook = answered(source, release, _changed(
-        "count-per-class",
-        "    return np.bincount(",
-        "    for label in np.asarray(labels).ravel():  # Debugging output left in.\n"
-        "        print(label)\n"
-        "    return np.bincount("))
-    notebook.cells.append(nbformat.v4.new_code_cell('print("x" * 20_000_000)'))
-    return Submission(student, notebook, "huge printed output",
-                      _scores(graded), kind="hostile")
-
-
-WARNING_TEXT = "Mean of empty slice (a warning from the student's code)"
-TENSORFLOW_LOG_LINE = "I0000 00:00:1700000000.000000 1 cpu_feature_guard.cc:210] oneDNN note"
-
-
-def warnings_everywhere(student: str, source: NotebookNode, release: NotebookNode,
-                        graded: dict[str, GradedCell]) -> Submission:
-    """A right answer whose code warns inside a test cell, after a cell that writes a
-    TensorFlow-style log line and a warning to stderr: no point may be lost."""
-    notebook = answered(source, release, _changed(
-        "count-per-class",
-        "    return np.bincount(",
-        "    import warnings\n\n"
-        f"    warnings.warn({WARNING_TEXT!r}, RuntimeWarning, stacklevel=1)\n"
-        "    return np.bincount("))
-    setup = next(index for index, cell in enumerate(notebook.cells)
-                 if cell.cell_type == "code" and "settings.setup()" in cell.source)
-    # A log line written to file descriptor 2 (as TensorFlow's C++ code does) and one written
-    # to sys.stderr (as Python loggers do), then warnings outside any test.
-    notebook.cells.insert(setup + 1, nbformat.v4.new_code_cell(
-        "import os\nimport sys\nimport warnings\n\n"
-        f"os.write(2, b{TENSORFLOW_LOG_LINE + chr(10)!r})\n"
-        f"print({TENSORFLOW_LOG_LINE!r}, file=sys.stderr)\n"
-        'warnings.warn("a warning outside any test", UserWarning, stacklevel=1)\n'
-        'warnings.warn("another warning outside any test", RuntimeWarning, stacklevel=1)'))
-    return Submission(student, notebook, "warnings and log lines on stderr",
-                      _scores(graded), kind="hostile")
-
-
-Maker = Callable[[str, NotebookNode, NotebookNode, dict[str, GradedCell]], Submission]
-HOSTILE: dict[str, Maker] = {
-    "hostile-endless-loop": endless_loop,
-    "hostile-uninterruptible-loop": uninterruptible_loop,
-    "hostile-kernel-killer": kernel_killer,
-    "hostile-syntax-error": syntax_error,
-    "hostile-edited-test": edited_test,
-    "hostile-deleted-test": deleted_test,
-    "hostile-renamed-function": renamed_function,
-    "hostile-huge-output": huge_output,
-    "hostile-warnings": warnings_everywhere,
-}

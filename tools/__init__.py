@@ -1,1 +1,0 @@
-"""Maintainer tools for the course (not installed with helpers)."""
