@@ -15,7 +15,7 @@ help:
 	@echo "make test      run every test: helpers, notebooks (nbval), release, nbgrader round trip"
 	@echo "make release   regenerate notebooks/ (student release) from solutions/"
 	@echo "make outputs   re-execute solutions/ in fast mode and store the outputs nbval checks"
-	@echo "make lint      ruff over helpers, tools, tests and the source notebooks"
+	@echo "make lint      ruff over helpers, course_grading, tests and the source notebooks"
 	@echo "make bench     measure notebook, autograde and full-mode training times (long)"
 	@echo "make bench-quick  the same with fast-mode training (minutes)"
 

@@ -35,6 +35,7 @@ from .corpus import (
     expected_scores,
     graded_cells,
     nbgrader_metadata,
+    requires,
     solution_cells,
     tests_of,
 )
@@ -196,6 +197,122 @@ def feedback_leak(student: str, source: NotebookNode, release: NotebookNode,
     notebook = answered(source, release, {exercise: wrapped(function, LEAK_BODY)})
     return Submission(student, notebook, "prints the hidden test that calls it",
                       expected_scores(graded, None), flags=("introspection",), kind="hostile")
+
+
+EQUALITY_TRICK = '''
+
+class _AlwaysEqualInt(int):
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = int.__hash__
+
+
+class _AlwaysEqualFloat(float):
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = float.__hash__
+
+
+class _AlwaysEqualTuple(tuple):
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = tuple.__hash__
+
+
+class _AlwaysEqualList(list):
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+
+class _AlwaysEqualArray(np.ndarray):
+    def __eq__(self, other):
+        return np.ones(np.shape(self), dtype=bool)
+
+    def __ne__(self, other):
+        return np.zeros(np.shape(self), dtype=bool)
+
+
+def _always_equal(value):
+    """Return a wrong value (shifted or reordered) whose == always says equal."""
+    if type(value) is int:
+        return _AlwaysEqualInt(value + 1)
+    if type(value) is float:
+        return _AlwaysEqualFloat(value + 1.0)
+    if type(value) is tuple:
+        return _AlwaysEqualTuple(_always_equal(item) for item in value[::-1])
+    if type(value) is list:
+        return _AlwaysEqualList(_always_equal(item) for item in value[::-1])
+    if type(value) is np.ndarray:
+        shifted = value + 1 if value.dtype.kind in "iuf" else value
+        return np.asarray(shifted).view(_AlwaysEqualArray)
+    return value
+'''
+TRICK_TYPES = {"int", "float", "tuple", "list", "np.ndarray", "numpy.ndarray"}
+
+
+def returns_trickable(source: str) -> bool:
+    """True when an answer's function is annotated to return a plain value the equality trick
+    can imitate (int, float, tuple, list or a NumPy array)."""
+    tree = ast.parse(without_markers(source))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.returns is not None:
+            annotation = ast.unparse(node.returns)
+            return annotation.split("[")[0] in TRICK_TYPES
+    return False
+
+
+def without_markers(source: str) -> str:
+    from course_grading.markers import without_solution_markers
+
+    return without_solution_markers(source)
+
+
+def with_equality_trick(change: Callable[[str], str]) -> Callable[[str], str]:
+    """Return ``change`` followed by the definitions of the always-equal classes."""
+    return lambda text: change(text) + EQUALITY_TRICK
+
+
+def equality_trick(student: str, source: NotebookNode, release: NotebookNode,
+                   graded: dict[str, GradedCell]) -> Submission:
+    """Every answer returning a plain value returns a wrong one dressed up as right: a subclass
+    (of int, float, tuple, list or ndarray) whose == always says equal (nbgrader#1379). The
+    checks compare exact types before values and never call the answer's own __eq__: those
+    exercises score 0, the others keep their points."""
+    answers = solution_cells(source)
+    changes = {}
+    tricked = set()
+    for exercise in exercises(source):
+        if not returns_trickable(answers[exercise].source):
+            continue
+        function = defined_function(answers[exercise].source)
+        body = "return _always_equal(_answer(*args, **kwargs))"
+        changes[exercise] = with_equality_trick(wrapped(function, body))
+        tricked.add(exercise)
+    if not tricked:
+        raise MistakeDoesNotApplyError("no exercise returns a plain value for the equality trick")
+    notebook = answered(source, release, changes)
+    lost = {grade_id for exercise in tricked for grade_id in tests_of(graded, exercise)}
+    for exercise, cell in answers.items():
+        lost |= {grade_id for grade_id, graded_cell in graded.items()
+                 if graded_cell.exercise == exercise and set(requires(cell)) & tricked}
+    return Submission(student, notebook, "wrong answers whose == always says equal",
+                      expected_scores(graded, None, lost), flags=("comparison-override",),
+                      kind="hostile")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,6 +500,7 @@ GENERIC: dict[str, Maker] = {
     "hostile-pre-run-hook": pre_run_hook,
     "hostile-emptying-transformer": emptying_transformer,
     "hostile-feedback-leak": feedback_leak,
+    "hostile-equality-trick": equality_trick,
     "accident-renamed-test-cell": renamed_test_cell,
     "accident-test-marked-solution": test_marked_as_solution,
     "accident-answer-marked-graded": answer_marked_as_graded,
