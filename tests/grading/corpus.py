@@ -229,6 +229,8 @@ def mistake_submission(source: NotebookNode, release: NotebookNode,
         raise MistakeDoesNotApplyError(
             f"{student}: breaks {sorted(undeclared)}, whose exercises do not declare that they "
             f"reuse {mistake.grade_id} (course.requires): each exercise is graded on its own.")
+    if mistake.correct and mistake.flags:
+        raise MistakeDoesNotApplyError(f"{student}: a correct answer must raise no tamper flag.")
     change = {mistake.grade_id: lambda text: apply(text, mistake.old, mistake.new, student)}
     notebook = answered(source, release, change)
     if mistake.correct:
@@ -246,7 +248,7 @@ def mistake_submission(source: NotebookNode, release: NotebookNode,
     return Submission(
         student=student, notebook=notebook, description=mistake.what,
         expected=expected_scores(graded, None, broken), visible=visible, feedback=feedback,
-        kind="hard-coded" if mistake.fits_visible_only else "mistake")
+        flags=mistake.flags, kind="hard-coded" if mistake.fits_visible_only else "mistake")
 
 
 def mistake_students(assignment: str) -> list[tuple[str, Mistake]]:

@@ -18,7 +18,10 @@ What grading must do with each (tests/test_grading.py checks it, per graded cell
 * the failing check's message (the first failing cell's) contains ``feedback``;
 * ``correct=True`` marks a right answer written another way (a float32 result where the text
   allows any float array, a loop instead of a vectorised expression): full marks, and every
-  visible test passes.
+  visible test passes;
+* ``flags`` names what the autograde report must flag for an answer that uses a trick (the rules
+  of course_grading.tamper, e.g. ``("comparison-override",)`` for a ``__eq__`` that always says
+  equal); a correct answer flags nothing.
 
 Every autograded exercise needs at least one mistake here.
 """
@@ -43,6 +46,7 @@ class Mistake:
     breaks: tuple[str, ...] = ()
     fits_visible_only: bool = False
     correct: bool = False
+    flags: tuple[str, ...] = ()
 
 
 def _load() -> dict[str, list[Mistake]]:
