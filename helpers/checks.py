@@ -325,7 +325,7 @@ def _recognised_misconception(actual: Any, expected: Any) -> str | None:
     if type(expected) is int and type(actual) is float:
         return "true-division"
     if (type(actual) is type(expected) and isinstance(expected, (tuple, list))
-            and len(expected) == 2 and expected[0] != expected[1]
+            and len(expected) == 2 and _difference(expected[0], expected[1], False) is not None
             and _difference(actual, type(expected)(reversed(expected)), False) is None):
         return "swapped"
     return None

@@ -84,6 +84,14 @@ def test_an_answers_own_eq_is_never_trusted() -> None:
         checks.array_equal(np.array([AlwaysEqualInt(1)], dtype=object), np.array([2]), "v")
 
 
+def test_pairs_of_arrays_are_compared_not_crashed_on() -> None:
+    with pytest.raises(Failure, match="pair"):
+        checks.equal((np.arange(3), np.arange(2)), (np.arange(2), np.arange(2)), "pair")
+    with pytest.raises(Failure, match="swapped"):
+        checks.equal((np.arange(3), np.arange(2)), (np.arange(2), np.arange(3)), "pair")
+    checks.equal((np.arange(2), [1, 2]), (np.arange(2), [1, 2]), "pair")
+
+
 def test_dicts_compare_keys_values_and_when_asked_the_order() -> None:
     checks.equal({"a": 1, "b": 2}, {"b": 2, "a": 1}, "d")
     with pytest.raises(Failure, match="order"):

@@ -282,6 +282,14 @@ def without_markers(source: str) -> str:
     return without_solution_markers(source)
 
 
+def only_checks_errors(test_source: str) -> bool:
+    """True for a test cell whose only checks are ``checks.raises`` (and ``checks.passed``):
+    it grades the errors an answer raises, which the equality trick leaves as they were."""
+    calls = {ast.unparse(node.func) for node in ast.walk(ast.parse(test_source))
+             if isinstance(node, ast.Call) and ast.unparse(node.func).startswith("checks.")}
+    return bool(calls) and calls <= {"checks.raises", "checks.passed"}
+
+
 def with_equality_trick(change: Callable[[str], str]) -> Callable[[str], str]:
     """Return ``change`` followed by the definitions of the always-equal classes."""
     return lambda text: change(text) + EQUALITY_TRICK
@@ -306,7 +314,9 @@ def equality_trick(student: str, source: NotebookNode, release: NotebookNode,
     if not tricked:
         raise MistakeDoesNotApplyError("no exercise returns a plain value for the equality trick")
     notebook = answered(source, release, changes)
-    lost = {grade_id for exercise in tricked for grade_id in tests_of(graded, exercise)}
+    test_sources = {nbgrader_metadata(cell).get("grade_id"): cell.source for cell in source.cells}
+    lost = {grade_id for exercise in tricked for grade_id in tests_of(graded, exercise)
+            if not only_checks_errors(test_sources[grade_id])}
     for exercise, cell in answers.items():
         lost |= {grade_id for grade_id, graded_cell in graded.items()
                  if graded_cell.exercise == exercise and set(requires(cell)) & tricked}
