@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grading import corpus
 
 from course_grading import markers
 from course_grading import release as tool
@@ -127,7 +128,14 @@ def test_each_exercise_has_visible_and_hidden_tests(source: Path) -> None:
     test_cells = [cell for cell in cells if cell.metadata.get("nbgrader", {}).get("grade")
                   and not cell.metadata["nbgrader"].get("solution")]
     assert len(test_cells) >= 3, "each notebook grades at least three exercises"
-    assert len(solution_cells) >= len(test_cells) - 1
+    notebook = read(source)
+    graded = corpus.graded_cells(notebook)
+    for grade_id, graded_cell in graded.items():
+        assert graded_cell.exercise is not None, f"{grade_id} follows no answer cell"
+    tested = {graded_cell.exercise for graded_cell in graded.values()}
+    for cell in solution_cells:
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        assert grade_id in tested, f"{grade_id}: an answer with no test cell after it"
     for cell in test_cells:
         grading = cell.metadata["nbgrader"]
         assert grading["points"] > 0 and grading["locked"], grading["grade_id"]
