@@ -200,6 +200,12 @@ class _Scanner(ast.NodeVisitor):
             self.flag("redefines-checks", node)
         self.generic_visit(node)
 
+    # A comparison method can also be built without `def`: type("X", (int,), {"__eq__": ...}),
+    # setattr(cls, "__eq__", ...). A string naming one is enough to look at.
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and node.value in _COMPARISON_METHODS:
+            self.flag("comparison-override", node)
+
     # Names and attributes used anywhere.
     def visit_Name(self, node: ast.Name) -> None:
         if node.id in _INTROSPECTION_NAMES or re.fullmatch(r"_i\d+", node.id):

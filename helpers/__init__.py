@@ -7,8 +7,11 @@ Import modules, not objects, so that a cell says where a function comes from::
 * ``settings``: fast/full mode, training budgets, seeds, quiet TensorFlow (all notebooks).
 * ``data``: MNIST and CIFAR-10 loading from a data folder or Keras's cache (all notebooks).
 * ``plots``: image grids, bar charts and learning curves (all notebooks).
-* ``checks``: friendly assertions for the visible tests (all notebooks).
+* ``checks``: strict, friendly checks for the visible and hidden tests (all notebooks).
 * ``layers``: a per-layer table (output shape, parameters) of any Keras model (03 onwards).
+* ``convolution``: hand-made kernels, feature maps and the explorer of kernel size, stride and
+  padding (03).
+* ``features``: a trained CNN's filters and feature maps, and accuracy bars (04).
 * ``training``: live learning curves and training utilities (04, 06).
 * ``evaluation``: confusion-matrix heatmaps and tables (05, 06).
 * ``augmentation``: one image shown augmented many times (06).

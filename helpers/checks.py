@@ -65,6 +65,8 @@ MISCONCEPTIONS: dict[str, str] = {
     "pytorch-same-padding": "Keras's 'same' padding gives ceil(n / stride) outputs, whatever "
                             "the kernel size.",
     "off-by-one": "an off-by-one error (counting from 0 instead of 1, or the other way round).",
+    "turned-kernel": "the kernel was turned half a turn (the mathematician's convolution); "
+                     "Conv2D slides the kernel as it is (cross-correlation).",
     "precision-recall-swapped": "precision divides by the predicted count (a column of the "
                                 "confusion matrix), recall by the true count (a row).",
 }

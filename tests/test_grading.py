@@ -20,9 +20,7 @@ Grading runs once per session, each assignment in its own course folder, two at 
 from __future__ import annotations
 
 import copy
-import os
 import shutil
-import time
 from pathlib import Path
 
 import nbformat
@@ -63,38 +61,8 @@ FEEDBACK_CASES = _cases(lambda item: bool(item.feedback))
 PIPELINE = hostile.PIPELINE_ASSIGNMENT if hostile.PIPELINE_ASSIGNMENT in ASSIGNMENTS else None
 
 
-def _selected_assignments(session: pytest.Session) -> list[str]:
-    needed = set()
-    for item in session.items:
-        callspec = getattr(item, "callspec", None)
-        if "graded" in getattr(item, "fixturenames", ()) and callspec is not None:
-            needed.add(callspec.params["assignment"])
-    return sorted(needed)
-
-
-@pytest.fixture(scope="session")
-def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-           summary_lines: list[str]) -> dict[str, course.GradedCourse]:
-    """Grade the corpus of every selected assignment once per session, and report the time."""
-    workers = int(os.environ.get("GRADING_TEST_WORKERS", "2"))
-    started = time.perf_counter()
-    courses = course.grade_all(_selected_assignments(request.session),
-                               tmp_path_factory.mktemp("grading"), workers)
-    total = 0
-    for name, result in courses.items():
-        seconds = result.seconds
-        count = int(seconds.get("submissions", 0))
-        total += count
-        if "feedback" in seconds:
-            summary_lines.append(
-                f"grading {name}: {count} submissions autograded in {seconds['autograde']:.0f} s "
-                f"({seconds['autograde'] / count:.1f} s each); assign {seconds['assign']:.0f} s, "
-                f"feedback {seconds['feedback']:.0f} s")
-    elapsed = time.perf_counter() - started
-    summary_lines.append(f"grading: {total} submissions of {len(courses)} assignments in "
-                         f"{elapsed:.0f} s with {workers} workers "
-                         f"({elapsed / max(total, 1):.1f} s per submission)")
-    return courses
+# The ``graded`` fixture (every selected assignment's corpus graded once per session by the
+# instructor commands) is in tests/conftest.py: tests/test_sandbox.py uses it too.
 
 
 def graded_course(graded: dict[str, course.GradedCourse], assignment: str) -> course.GradedCourse:
@@ -567,7 +535,8 @@ def test_tamper_rules_catch_each_trick_and_spare_honest_code() -> None:
         "dynamic-code": "exec('print(1)')",
         "process": "import subprocess\nsubprocess.run(['ls'])",
     }
-    for rule, code in tricks.items():
+    built_without_def = 'Always = type("Always", (int,), {"__eq__": lambda self, other: True})'
+    for rule, code in [*tricks.items(), ("comparison-override", built_without_def)]:
         notebook = nbformat.v4.new_notebook()
         notebook.cells = [nbformat.v4.new_code_cell(code)]
         assert rule in {finding.rule for finding in tamper.scan_notebook(notebook)}, rule

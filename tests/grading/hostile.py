@@ -530,9 +530,10 @@ PIPELINE: dict[str, Maker] = {
 
 def kinds_for(assignment: str) -> dict[str, Maker]:
     """Return the hostile and accidental submissions built for one assignment."""
-    from .sandbox_cases import SANDBOX, SANDBOX_ASSIGNMENT
+    from .sandbox_cases import READS_SOLUTION, SANDBOX, SANDBOX_ASSIGNMENT
 
     kinds = dict(GENERIC)
+    kinds.update(READS_SOLUTION)
     if assignment == PIPELINE_ASSIGNMENT:
         kinds.update(PIPELINE)
     if assignment == SANDBOX_ASSIGNMENT:
