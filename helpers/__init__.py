@@ -15,6 +15,8 @@ Import modules, not objects, so that a cell says where a function comes from::
 * ``training``: live learning curves and training utilities (04, 06).
 * ``evaluation``: confusion-matrix heatmaps and tables (05, 06).
 * ``augmentation``: one image shown augmented many times (06).
+* ``progress``: the self-check every release notebook ends with (01-06).
+* ``workspace``: the student's own copy of the notebooks that ``make lab`` opens.
 
 No module here holds the answer to an exercise.
 """

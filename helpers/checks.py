@@ -513,6 +513,23 @@ def unchanged(before: np.ndarray, after: Any, what: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+def _article(noun: str) -> str:
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+
+
+def call(function: Callable[..., Any], what: str, *arguments: Any,
+         **keyword_arguments: Any) -> Any:
+    """Call an answer on a valid input and return what it returns; an error it raises becomes a
+    failed check that says so (instead of the student's own traceback)."""
+    try:
+        return function(*arguments, **keyword_arguments)
+    except Exception as error:  # noqa: BLE001 (any error is the student's to see)
+        message = str(error).split("\n")[0][:200]
+        found = _article(type(error).__name__) + (f": {message}" if message else "")
+        raise CheckFailedError(what, "a result", found, detail="This input is a valid one: "
+                               "the function should accept it.") from None
+
+
 def raises(expected_error: type[BaseException], function: Callable[..., Any], what: str,
            *arguments: Any, **keyword_arguments: Any) -> BaseException:
     """Check that ``function(*arguments, **keyword_arguments)`` raises ``expected_error``.
@@ -525,10 +542,10 @@ def raises(expected_error: type[BaseException], function: Callable[..., Any], wh
     except expected_error as error:
         return error
     except Exception as error:  # noqa: BLE001 (any other error is the student's to see)
-        raise CheckFailedError(what, f"a {expected_error.__name__}",
-                           f"a {type(error).__name__} instead") from None
-    raise CheckFailedError(what, f"a {expected_error.__name__}",
-                       f"no error: it returned {describe(result)}")
+        raise CheckFailedError(what, _article(expected_error.__name__),
+                               f"{_article(type(error).__name__)} instead") from None
+    raise CheckFailedError(what, _article(expected_error.__name__),
+                           f"no error: it returned {describe(result)}")
 
 
 def returns_new_object(first: Any, second: Any, what: str) -> None:

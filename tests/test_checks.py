@@ -152,8 +152,13 @@ def test_raises_unchanged_and_new_objects() -> None:
     assert isinstance(checks.raises(ValueError, strict, "strict(-1)", -1), ValueError)
     with pytest.raises(Failure, match="no error: it returned 3"):
         checks.raises(ValueError, strict, "strict(3)", 3)
-    with pytest.raises(Failure, match="TypeError instead"):
+    with pytest.raises(Failure, match="expected a ValueError, but found a TypeError instead"):
         checks.raises(ValueError, strict, "strict('a')", "a")
+    with pytest.raises(Failure, match="found an IndexError instead"):
+        checks.raises(ValueError, lambda: [][1], "indexing")
+    assert checks.call(strict, "strict(2)", 2) == 2
+    with pytest.raises(Failure, match="expected a result, but found a ValueError: negative"):
+        checks.call(strict, "strict(-1)", -1)
     before = np.arange(3)
     after = before.copy()
     checks.unchanged(before, after, "the input")
