@@ -78,7 +78,8 @@ def _course_run_proof(token, checks_file):
         raise RuntimeError("Grading could not trust this test: the notebook changed how tests "
                            "run (" + "; ".join(sorted(set(problems))) + "). Remove that code "
                            "and submit again.")
-    print("COURSE-RUN-PROOF", token)
+    sys.stdout.write("COURSE-RUN-PROOF " + token + "\\n")
+    sys.stdout.flush()
 '''
 
 
@@ -124,6 +125,20 @@ def _error(ename: str, evalue: str) -> NotebookNode:
                                   traceback=[f"{ename}: {evalue}"])
 
 
+def coalesce_streams(outputs: list[NotebookNode]) -> list[NotebookNode]:
+    """Return the outputs with consecutive stream outputs of the same stream joined into one."""
+    joined: list[NotebookNode] = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")):
+            previous.text = previous.get("text", "") + output.get("text", "")
+        else:
+            joined.append(output)
+    return joined
+
+
 def verify_run_proofs(notebook: NotebookNode, proofs: list[Proof]) -> list[int]:
     """Restore each test cell's source, remove its proof line, and mark a cell that did not
     prove it ran (no token and no error) with an error. Return the indices of such cells."""
@@ -131,6 +146,9 @@ def verify_run_proofs(notebook: NotebookNode, proofs: list[Proof]) -> list[int]:
     for proof in proofs:
         cell = notebook.cells[proof.index]
         cell.source = proof.source
+        # The kernel sends what a cell prints in pieces, cut wherever its flush timer fell (in
+        # the middle of a line, under load): join consecutive pieces of a stream first.
+        cell.outputs = coalesce_streams(cell.get("outputs", []))
         found = False
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and proof.line in output.get("text", ""):
