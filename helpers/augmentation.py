@@ -3,15 +3,17 @@
 * ``augmented_copies``: one image passed through an augmenter many times, as an array.
 * ``show_augmentations``: the same copies in a grid, the original first, so that you can judge
   whether an augmenter makes images that still look like their class.
+* ``plot_confusion_change``: how a confusion matrix changes from one training recipe to another
+  (horizontal flips only, or vertical flips too).
 
-Both work with any augmenter: a Keras layer or ``keras.Sequential`` of preprocessing layers
+The first two work with any augmenter: a Keras layer or ``keras.Sequential`` of preprocessing layers
 (called with ``training=True``, the only mode in which random layers change anything) or a
 plain Python function that takes a batch of images and returns a batch of the same shape.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -103,6 +105,61 @@ def show_augmentations(
     if shown.shape[-1] == 1:
         shown = shown[..., 0]
     titles = ["original"] + [f"copy {index}" for index in range(1, len(copies) + 1)]
-    colors = ["tab:blue"] + ["black"] * len(copies)
+    colors = [plots.PALETTE[0]] + ["black"] * len(copies)
     return plots.image_grid(shown, titles=titles, columns=columns, title_colors=colors,
                             suptitle=title)
+
+
+def plot_confusion_change(
+    before: Any,
+    after: Any,
+    class_names: Sequence[str],
+    labels: tuple[str, str] = ("before", "after"),
+    size: float = 6.5,
+) -> plt.Figure:
+    """Draw how a confusion matrix changed from ``before`` to ``after`` (notebook 06).
+
+    Both are count matrices of the same test images, rows the true classes and columns the
+    predicted ones (``sklearn.metrics.confusion_matrix``). Each cell shows ``after - before``
+    with its sign. The diagonal, boxed and marked ✓, counts right answers: a minus there is a
+    loss. Every other cell, marked ✗ in the axis labels, counts one kind of mistake: a plus there
+    is a loss. Colours come from the colour-blind-safe ``PuOr`` map: orange for more images,
+    purple for fewer, white for no change. ``labels`` names the two matrices in the title.
+    """
+    before_counts = np.asarray(before)
+    after_counts = np.asarray(after)
+    if before_counts.ndim != 2 or before_counts.shape[0] != before_counts.shape[1]:
+        raise ValueError("before should be a square confusion matrix (classes × classes), got "
+                         f"shape {before_counts.shape}.")
+    if after_counts.shape != before_counts.shape:
+        raise ValueError(f"before and after should have the same shape, got {before_counts.shape} "
+                         f"and {after_counts.shape}: compute both on the same classes.")
+    names = [str(name) for name in class_names]
+    if len(names) != before_counts.shape[0]:
+        raise ValueError(f"Got {len(names)} class names for {before_counts.shape[0]} classes; pass "
+                         "one name per class.")
+    if len(labels) != 2:
+        raise ValueError(f"labels should name the two matrices, e.g. ('horizontal', 'vertical'), "
+                         f"got {labels!r}.")
+    change = after_counts.astype(np.int64) - before_counts.astype(np.int64)
+    limit = max(1, int(np.abs(change).max()))
+    figure, axis = plt.subplots(figsize=(size, size * 0.85), layout="constrained")
+    picture = axis.imshow(change, cmap="PuOr_r", vmin=-limit, vmax=limit)
+    for row in range(change.shape[0]):
+        for column in range(change.shape[1]):
+            value = int(change[row, column])
+            strong = abs(value) > 0.6 * limit
+            axis.text(column, row, f"{value:+d}" if value else "0", ha="center", va="center",
+                      fontsize=8, color="white" if strong else "black")
+        axis.add_patch(plt.Rectangle((row - 0.5, row - 0.5), 1, 1, fill=False, edgecolor="black",
+                                     linewidth=1.5))
+    positions = np.arange(len(names))
+    axis.set_xticks(positions, names, rotation=45, ha="right")
+    axis.set_yticks(positions, names)
+    axis.set_xlabel("predicted class")
+    axis.set_ylabel("true class")
+    axis.set_title(f"Change from {labels[0]} to {labels[1]} (test images)\n"
+                   "boxed diagonal ✓ right answers; other cells ✗ mistakes", fontsize=10)
+    colour_bar = figure.colorbar(picture, ax=axis, shrink=0.8)
+    colour_bar.set_label(f"images: {labels[1]} minus {labels[0]}")
+    return figure

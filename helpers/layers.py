@@ -124,3 +124,50 @@ def format_layer_table(model_or_rows: Any) -> str:
 def print_layer_table(model_or_rows: Any) -> None:
     """Print ``format_layer_table(model_or_rows)`` (notebook 03)."""
     print(format_layer_table(model_or_rows))
+
+
+def layer_sources(model: Any) -> list[tuple[int, ...]]:
+    """Return, for each layer of ``model`` after its input, the positions of the layers it
+    reads from: 0 is the model's input, 1 the first layer after it, 2 the next, and so on, in
+    the order of ``model.layers`` (notebook 04).
+
+    A straight chain gives ``[(0,), (1,), (2,), ...]``; a layer that merges two branches, such
+    as ``Add``, reads from two positions, in the order it was called with. This is how to check
+    a Functional model's wiring, which ``layer_table`` does not show::
+
+        for position, sources in enumerate(layers.layer_sources(model), start=1):
+            print(position, model_layers[position - 1].name, "reads", sources)
+
+    Raises ``ValueError`` for something that is not a built Keras model, or for a model whose
+    layers were called more than once (shared layers), where positions would be ambiguous.
+    """
+    _check_model(model)
+    model_inputs = list(model.inputs)
+    body = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    producers: list[tuple[Any, int]] = []
+    for position, layer in enumerate(body, start=1):
+        if len(getattr(layer, "_inbound_nodes", [])) > 1:
+            raise ValueError(
+                f"Layer {layer.name!r} of model {model.name!r} is called more than once (a shared "
+                "layer), so the layers it reads from are ambiguous. Give each call its own layer."
+            )
+        outputs = layer.output if isinstance(layer.output, (list, tuple)) else [layer.output]
+        producers.extend((tensor, position) for tensor in outputs)
+
+    def position_of(tensor: Any, reader: Any) -> int:
+        if any(tensor is model_input for model_input in model_inputs):
+            return 0
+        for produced, position in producers:
+            if tensor is produced:
+                return position
+        raise ValueError(
+            f"Layer {reader.name!r} of model {model.name!r} reads a tensor that no layer of the "
+            "model produced (a layer reused from another model?). Build every layer of the "
+            "model from its own keras.Input."
+        )
+
+    sources = []
+    for layer in body:
+        inputs = layer.input if isinstance(layer.input, (list, tuple)) else [layer.input]
+        sources.append(tuple(position_of(tensor, layer) for tensor in inputs))
+    return sources

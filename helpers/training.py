@@ -20,7 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers import settings
+from helpers import plots, settings
 
 # Keras imports TensorFlow, whose start-up lines would otherwise reach stderr.
 settings.import_tensorflow_quietly()
@@ -45,7 +45,8 @@ class LiveLearningCurves(keras.callbacks.Callback):
     after each batch (Keras reports the running mean since the start of the epoch), the dots are
     the training value at the end of each epoch, and the dashed line with squares is the
     validation value, which Keras computes once per epoch. The figure is redrawn at most every
-    ``redraw_seconds`` and at the end of every epoch, in place (one output, updated).
+    ``redraw_seconds`` and at the end of every epoch, in place (one output, updated), as a PNG
+    image with a text alternative (``alt_text``), like every figure of the course.
 
     Outside a notebook (a plain script, pytest) it prints one line per epoch instead. The values
     stay available afterwards in ``epoch_values`` (like ``History.history``).
@@ -135,10 +136,11 @@ class LiveLearningCurves(keras.callbacks.Callback):
         for axis, name in zip(axes.flat, self.metrics, strict=True):
             if self.batch_positions:
                 axis.plot(self.batch_positions, self.batch_values[name], "-", linewidth=0.8,
-                          color="tab:blue", alpha=0.6, label=f"training {name} (per batch)")
+                          color=plots.PALETTE[0], alpha=0.6, label=f"training {name} (per batch)")
+            # Colour-blind-safe blue and orange, and different markers and line styles as well.
             for key, style, color, label in (
-                (name, "o", "tab:blue", f"training {name} (end of epoch)"),
-                (f"val_{name}", "s--", "tab:orange", f"validation {name}"),
+                (name, "o", plots.PALETTE[0], f"training {name} (end of epoch)"),
+                (f"val_{name}", "s--", plots.PALETTE[1], f"validation {name}"),
             ):
                 values = self.epoch_values.get(key, [])
                 if values:
@@ -152,18 +154,31 @@ class LiveLearningCurves(keras.callbacks.Callback):
         figure.suptitle(f"Training: {self._status()}")
         return figure
 
+    def alt_text(self) -> str:
+        """Return the text alternative of the current figure: what it shows, in words."""
+        summary = self._epoch_summary()
+        return (f"Learning curves while training ({self._status()}): "
+                f"{', '.join(self.metrics)} per batch and per epoch"
+                + (f"; last epoch: {summary}." if summary else "."))
+
     def _draw(self) -> None:
-        from IPython.display import display
+        import io
+
+        from IPython.display import Image, display
 
         figure = self.figure()
         try:
-            if self._handle is None:
-                self._handle = display(figure, display_id=True)
-            else:
-                self._handle.update(figure)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
         finally:
             # Closing stops Jupyter from drawing the figure a second time when the cell ends.
             plt.close(figure)
+        # A PNG with a text alternative, as plots.show gives every other figure.
+        image = Image(data=buffer.getvalue(), format="png", alt=self.alt_text())
+        if self._handle is None:
+            self._handle = display(image, display_id=True)
+        else:
+            self._handle.update(image)
         self._last_draw = time.perf_counter()
 
 

@@ -103,3 +103,33 @@ def test_show_augmentations_scales_standardised_images():
     plt.close(figure)
     with pytest.raises(ValueError, match="value_range"):
         augmentation.show_augmentations(image, lambda b: b, value_range=(1, 1))
+
+
+def test_plot_confusion_change_shows_signed_differences_and_boxes_the_diagonal():
+    before = np.array([[5, 1, 0], [2, 4, 0], [0, 0, 6]])
+    after = np.array([[3, 3, 0], [2, 4, 0], [1, 0, 5]])
+    figure = augmentation.plot_confusion_change(before, after, ["cat", "dog", "ship"],
+                                                labels=("one", "two"))
+    axis = figure.axes[0]
+    texts = [text.get_text() for text in axis.texts]
+    assert texts == ["-2", "+2", "0", "0", "0", "0", "+1", "0", "-1"]
+    assert [label.get_text() for label in axis.get_xticklabels()] == ["cat", "dog", "ship"]
+    assert len(axis.patches) == 3  # One box per diagonal cell.
+    assert "one" in axis.get_title() and "two" in axis.get_title()
+    # The colour scale is symmetric around 0, so "no change" is the middle colour.
+    low, high = axis.images[0].get_clim()
+    assert low == -high == -2
+    plt.close(figure)
+
+
+@pytest.mark.parametrize(
+    "before, after, names, message",
+    [
+        (np.zeros((2, 3)), np.zeros((2, 3)), ["a", "b"], "square"),
+        (np.zeros((2, 2)), np.zeros((3, 3)), ["a", "b"], "same shape"),
+        (np.zeros((2, 2)), np.zeros((2, 2)), ["a"], "class names"),
+    ],
+)
+def test_plot_confusion_change_refuses_mismatched_input(before, after, names, message):
+    with pytest.raises(ValueError, match=message):
+        augmentation.plot_confusion_change(before, after, names)

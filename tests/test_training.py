@@ -197,14 +197,23 @@ def test_live_curves_in_a_script_print_one_line_per_epoch(capsys):
 
 
 def test_live_curves_in_a_notebook_update_one_display(monkeypatch, capsys):
+    """One display, updated in place, each time a PNG image with a text alternative."""
+    from IPython.display import Image
+
     shown = []
 
-    class FakeHandle:
-        def update(self, figure):
-            shown.append(("update", len(figure.axes)))
+    def describe(image):
+        assert isinstance(image, Image) and image.format == "png"
+        assert image.data.startswith(b"\x89PNG")
+        assert image.alt.startswith("Learning curves while training (epoch ")
+        return image.alt
 
-    def fake_display(figure, display_id=None):
-        shown.append(("display", len(figure.axes)))
+    class FakeHandle:
+        def update(self, image):
+            shown.append(("update", describe(image)))
+
+    def fake_display(image, display_id=None):
+        shown.append(("display", describe(image)))
         assert display_id is True
         return FakeHandle()
 
@@ -216,9 +225,10 @@ def test_live_curves_in_a_notebook_update_one_display(monkeypatch, capsys):
     live = training.LiveLearningCurves(metrics=("loss",), redraw_seconds=0)
     tiny_model().fit(inputs, labels, validation_data=(inputs, labels), epochs=2, batch_size=16,
                      verbose=0, callbacks=[live])
-    assert shown[0] == ("display", 1)
+    assert shown[0][0] == "display"
     assert all(kind == "update" for kind, _ in shown[1:])
     assert len(shown) == 2 * 2 + 2  # a redraw after every batch and every epoch
+    assert "epoch 2/2" in shown[-1][1] and "val_loss" in shown[-1][1]
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
     assert plt.get_fignums() == []  # every figure was closed after drawing
