@@ -282,12 +282,22 @@ def without_markers(source: str) -> str:
     return without_solution_markers(source)
 
 
-def only_checks_errors(test_source: str) -> bool:
-    """True for a test cell whose only checks are ``checks.raises`` (and ``checks.passed``):
-    it grades the errors an answer raises, which the equality trick leaves as they were."""
-    calls = {ast.unparse(node.func) for node in ast.walk(ast.parse(test_source))
-             if isinstance(node, ast.Call) and ast.unparse(node.func).startswith("checks.")}
-    return bool(calls) and calls <= {"checks.raises", "checks.passed"}
+def ignores_returned_values(test_source: str, function: str) -> bool:
+    """True for a test cell that never looks at a value ``function`` returns: it only passes the
+    function to ``checks.raises`` (grading the errors it raises) or calls it as a statement whose
+    result is dropped (to check that the inputs are left unchanged). The equality trick changes
+    nothing such a cell sees, so the cell keeps its points."""
+    tree = ast.parse(test_source)
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name) and node.value.func.id == function):
+            allowed.add(id(node.value.func))
+        if (isinstance(node, ast.Call) and ast.unparse(node.func) == "checks.raises"
+                and len(node.args) > 1 and isinstance(node.args[1], ast.Name)):
+            allowed.add(id(node.args[1]))
+    uses = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == function]
+    return bool(uses) and all(id(node) in allowed for node in uses)
 
 
 def with_equality_trick(change: Callable[[str], str]) -> Callable[[str], str]:
@@ -316,7 +326,8 @@ def equality_trick(student: str, source: NotebookNode, release: NotebookNode,
     notebook = answered(source, release, changes)
     test_sources = {nbgrader_metadata(cell).get("grade_id"): cell.source for cell in source.cells}
     lost = {grade_id for exercise in tricked for grade_id in tests_of(graded, exercise)
-            if not only_checks_errors(test_sources[grade_id])}
+            if not ignores_returned_values(test_sources[grade_id],
+                                           defined_function(answers[exercise].source))}
     for exercise, cell in answers.items():
         lost |= {grade_id for grade_id, graded_cell in graded.items()
                  if graded_cell.exercise == exercise and set(requires(cell)) & tricked}
