@@ -4,4 +4,6 @@ import sys
 
 from course_grading.commands import main
 
-sys.exit(main())
+# Guarded: the worker processes of a local Dask cluster start by importing this module again.
+if __name__ == "__main__":
+    sys.exit(main())

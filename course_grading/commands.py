@@ -4,14 +4,22 @@
     python -m course_grading assign [ASSIGNMENT ...]
         Create or update each assignment in the gradebook (gradebook.db) from solutions/, and
         check that notebooks/ (what students got) is what those sources generate.
-    python -m course_grading collect SUBMISSIONS [--assignment ASSIGNMENT]
-        Copy downloaded notebooks into nbgrader's submitted/<student>/<assignment>/ layout.
-    python -m course_grading autograde [ASSIGNMENT ...]
-        Flag edited or deleted test cells, then run `nbgrader autograde` once per assignment.
+    python -m course_grading collect SUBMISSIONS [--assignment ASSIGNMENT] [--lms LMS]
+                                     [--archive-times] [--timezone ZONE]
+        Place an LMS's zip (Canvas, Moodle, Blackboard) or a folder of notebooks in nbgrader's
+        submitted/<student>/<assignment>/ with each submission's time (nbgrader's zip_collect
+        with course_grading.lms's plugins); report the files it could not place.
+    python -m course_grading autograde [ASSIGNMENT ...] [--jobs N] [--scheduler tcp://...]
+                                       [--unsafe-no-sandbox]
+        Flag edited or deleted test cells and tampering; execute every submission in the
+        sandbox, N at a time or on a Dask cluster (course_grading.execution); score them with
+        one `nbgrader autograde` run per assignment.
     python -m course_grading feedback [ASSIGNMENT ...]
         Write the students' HTML feedback (feedback/) and check it hides the hidden tests.
-    python -m course_grading grades [--output grades.csv]
-        Export every score with `nbgrader export`.
+    python -m course_grading grades [--output grades.csv] [--roster canvas-export.csv]
+        Apply the late rule to the final scores, export every score with `nbgrader export`
+        (one row per student and assignment), grades-canvas.csv (one row per student, a column
+        per assignment, for Canvas's gradebook import) and grades-by-question.csv.
     python -m course_grading scores [ASSIGNMENT ...]
         Print the score of every graded cell of every submission.
 
@@ -35,12 +43,13 @@ from pathlib import Path
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from course_grading import integrity, markers, tamper
+from course_grading import integrity, late, markers, tamper
 from course_grading.collecting import collect, submitted_students
 from course_grading.course import (
     AUTOGRADED,
     FEEDBACK,
     GRADEBOOK,
+    LOG_DIR,
     RELEASE,
     SOURCE,
     SUBMITTED,
@@ -51,7 +60,12 @@ from course_grading.course import (
     normalised_cells,
     run_nbgrader,
 )
-from course_grading.preprocessors import KERNEL_DIED_ERROR, KERNEL_STUCK_ERROR, TIMEOUT_ERROR
+from course_grading.preprocessors import (
+    KERNEL_DIED_ERROR,
+    KERNEL_STUCK_ERROR,
+    NOT_RUN_ERROR,
+    TIMEOUT_ERROR,
+)
 
 # ---------------------------------------------------------------------------------------------
 # The commands
@@ -69,8 +83,10 @@ def assign(course: Path, names: Iterable[str] = (), allow_drift: bool = False) -
     Returns the assignments processed.
     """
     from course_grading import release as release_tools
+    from course_grading.term import read_term
 
     chosen = chosen_assignments(course, names)
+    read_term(course, chosen_assignments(course, ()))  # A mistake in term.toml stops it first.
     drifted = []
     with tempfile.TemporaryDirectory() as scratch:
         for name in chosen:
@@ -101,7 +117,26 @@ def assign(course: Path, names: Iterable[str] = (), allow_drift: bool = False) -
               "there. (--allow-drift skips this check.)")
     for path in drifted:
         print(f"warning: {path} differs from solutions/ (--allow-drift)")
+    set_due_dates(course, chosen)
     return chosen
+
+
+def set_due_dates(course: Path, names: list[str]) -> None:
+    """Write term.toml's due dates of ``names`` into the gradebook (nbgrader compares them with
+    each submission's timestamp.txt to find late work)."""
+    from nbgrader.api import Gradebook
+
+    from course_grading.term import read_term, utc_naive
+
+    term = read_term(course, chosen_assignments(course, ()))
+    with Gradebook(gradebook_url(course)) as gradebook:
+        for name in names:
+            due = term.due(name)
+            if due is None:
+                continue
+            gradebook.update_or_create_assignment(name, duedate=utc_naive(due))
+            print(f"{name}: due {due:%Y-%m-%d %H:%M} {term.timezone} "
+                  f"({utc_naive(due):%Y-%m-%d %H:%M} UTC)")
 
 
 def tampered_cells(submitted: NotebookNode, locked_sources: dict[str, str]) -> list[str]:
@@ -151,7 +186,11 @@ class AutogradeReport:
     ``flags``: edited or deleted test cells, and the rules of the tamper report a submission
     matched. ``review``: the tamper report's lines (course_grading.tamper). ``repairs``: cell
     metadata set back to the gradebook's (course_grading.repair). ``notes``: cells that timed out
-    or killed the kernel, and tests that did not run to their end.
+    or killed the kernel, and tests that did not run to their end. ``failures``: submissions
+    that could not be executed (the reason). ``timings``: per student, the seconds of executing
+    the submission (kernel start, each code cell, total; course_grading.execution).
+    ``unsafe``: student code ran without the sandbox (--unsafe-no-sandbox). ``seconds``: the
+    executions' seconds summed (whatever ran at once) and ``scoring_seconds`` (nbgrader's run).
     """
 
     students: list[str] = field(default_factory=list)
@@ -159,7 +198,11 @@ class AutogradeReport:
     review: dict[str, list[str]] = field(default_factory=dict)
     repairs: dict[str, list[str]] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, dict] = field(default_factory=dict)
+    unsafe: bool = False
     seconds: float = 0.0
+    scoring_seconds: float = 0.0
 
 
 def plural(count: int, noun: str) -> str:
@@ -171,7 +214,8 @@ REPORTS = "reports"
 _NOTES = {TIMEOUT_ERROR: "timed out", KERNEL_DIED_ERROR: "killed the kernel",
           KERNEL_STUCK_ERROR: "ignored the interrupt (kernel replaced)",
           integrity.NOT_RUN_ERROR: "is a test that did not run to its end",
-          integrity.TAMPERED_ERROR: "is a test that found the checks tampered with"}
+          integrity.TAMPERED_ERROR: "is a test that found the checks tampered with",
+          NOT_RUN_ERROR: "was not run (the notebook used up its kernels or its time)"}
 
 
 def review_submissions(course: Path, name: str, students: list[str],
@@ -205,9 +249,13 @@ def write_review(course: Path, name: str, report: AutogradeReport) -> Path:
     path = course / REPORTS / f"{name}-review.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"Autograde review of {name}: {plural(len(report.students), 'submission')}.", ""]
+    if report.unsafe:
+        lines += [UNSAFE_WARNING, ""]
     for student in report.students:
         items = ([f"  flag: {flag}" for flag in report.flags.get(student, [])
                   if flag.endswith((" edited", " deleted"))]
+                 + ([f"  not executed: {report.failures[student]}"]
+                    if student in report.failures else [])
                  + [f"  look at: {line}" for line in report.review.get(student, [])]
                  + [f"  repaired: {line}" for line in report.repairs.get(student, [])]
                  + [f"  note: {line}" for line in report.notes.get(student, [])])
@@ -219,42 +267,92 @@ def write_review(course: Path, name: str, report: AutogradeReport) -> Path:
     return path
 
 
-def autograde(course: Path, names: Iterable[str] = ()) -> dict[str, AutogradeReport]:
-    """Autograde every submission of each assignment with one `nbgrader autograde` call.
+UNSAFE_WARNING = ("WARNING: student code ran WITHOUT the sandbox (--unsafe-no-sandbox): with "
+                  "your rights, in the course folder, with network access. Grades of untrusted "
+                  "work graded this way cannot be trusted.")
+
+
+def autograde(course: Path, names: Iterable[str] = (), jobs: int | None = None,
+              scheduler: str | None = None, unsafe: bool = False) -> dict[str, AutogradeReport]:
+    """Autograde every submission of each assignment: executed in the sandbox, ``jobs`` at a
+    time (default: the number of cores) or on the Dask cluster at ``scheduler``, then scored by
+    one `nbgrader autograde` run per assignment (course_grading.execution).
 
     Before grading, each submission is read for edited or deleted test cells and for the lines
     of the tamper report (course_grading.tamper); such submissions are flagged in the gradebook
     (formgrader shows the flag), and nbgrader restores the test cells anyway. After grading, the
     cells that timed out, killed the kernel or did not run to their end, and the metadata that
     grading repaired, are listed. Everything is printed and written to
-    ``reports/<assignment>-review.txt``.
+    ``reports/<assignment>-review.txt``. Without a sandbox (no bubblewrap) nothing runs, unless
+    ``unsafe`` is set; every report then says so.
     """
-    from course_grading import repair
+    from course_grading import execution, repair
+    from course_grading import sandbox as sandboxes
+    from course_grading import scheduler as scheduling
 
-    reports = {}
+    jobs = jobs or scheduling.default_jobs()
+    config = execution.course_config(course)
+    if unsafe:
+        print(UNSAFE_WARNING)
+    elif scheduler is None:
+        try:
+            sandboxes.Sandbox(config=config).check()
+        except sandboxes.SandboxUnavailableError as error:
+            raise GradingError(str(error)) from None
+    reports: dict[str, AutogradeReport] = {}
+    tasks: list[execution.Task] = []
     for name in chosen_assignments(course, names):
         students = submitted_students(course, name)
         if not students:
             print(f"{name}: no submissions in {course / SUBMITTED}/*/{name}")
             continue
-        report = AutogradeReport(students=students)
+        report = AutogradeReport(students=students, unsafe=unsafe)
         review_submissions(course, name, students, report)
         shutil.rmtree(course / repair.REPORT_FOLDER / name, ignore_errors=True)
+        shutil.rmtree(course / execution.EXECUTED / name, ignore_errors=True)
+        prepared, problems = execution.prepare(course, name, students, config, unsafe)
+        report.failures.update(problems)
+        tasks.extend(prepared)
+        reports[name] = report
+    where = "WITHOUT a sandbox" if unsafe else "each in a sandbox"
+    print(f"executing {plural(len(tasks), 'submission')} {scheduling.describe(jobs, scheduler)}, "
+          f"{where}", flush=True)
+    try:
+        executed = _execute_all(course, tasks, reports, jobs, scheduler, unsafe)
+    except sandboxes.SandboxUnavailableError as error:
+        raise GradingError(str(error)) from None
+    if tasks:
+        print(f"executed {plural(len(tasks), 'submission')} in {executed:.0f} s")
+    errors: dict[str, str] = {}
+    for name, report in reports.items():
         started = time.perf_counter()
-        run_nbgrader(course, "autograde", name, "--force", log_name=f"autograde-{name}")
-        report.seconds = time.perf_counter() - started
+        try:
+            run_nbgrader(course, "autograde", name, "--force",
+                         f"--RecoveringExecute.replay_from={course / execution.EXECUTED}",
+                         log_name=f"autograde-{name}")
+        except GradingError as error:
+            errors[name] = str(error)
+        report.scoring_seconds = time.perf_counter() - started
+        report.seconds = report.scoring_seconds + sum(
+            timing.get("total", 0.0) for timing in report.timings.values())
         report.repairs = repair.read_repairs(course, name)
         _flag_in_gradebook(course, name, report.flags)
-        for student in students:
+        for student in report.students:
             for path in sorted((course / AUTOGRADED / student / name).glob("*.ipynb")):
                 for number, cell in enumerate(nbformat.read(path, as_version=4).cells):
                     for output in cell.get("outputs", []):
                         if output.get("ename") in _NOTES:
                             report.notes.setdefault(student, []).append(
                                 f"cell {number} {_NOTES[output['ename']]}")
-        print(f"{name}: autograded {plural(len(students), 'submission')} in "
-              f"{report.seconds:.0f} s ({report.seconds / len(students):.1f} s each)")
-        for student in students:
+        count = len(report.students)
+        print(f"{name}: autograded {plural(count, 'submission')}: {report.seconds:.0f} s of "
+              f"execution and scoring ({report.seconds / count:.1f} s each), of which scoring "
+              f"{report.scoring_seconds:.0f} s")
+        if report.unsafe:
+            print(f"  {UNSAFE_WARNING}")
+        for student in report.students:
+            if student in report.failures:
+                print(f"  NOT EXECUTED {student}: {report.failures[student]}")
             if report.flags.get(student):
                 print(f"  flagged {student}: {', '.join(report.flags[student])}")
             for line in report.review.get(student, []):
@@ -264,8 +362,39 @@ def autograde(course: Path, names: Iterable[str] = ()) -> dict[str, AutogradeRep
             if report.notes.get(student):
                 print(f"  {student}: {', '.join(report.notes[student])}")
         print(f"  review list: {write_review(course, name, report)}")
-        reports[name] = report
+    if errors:
+        raise AutogradeError(reports, errors)
     return reports
+
+
+class AutogradeError(GradingError):
+    """Scoring failed for some assignments; ``reports`` holds what was graded, ``errors`` the
+    message per assignment."""
+
+    def __init__(self, reports: dict[str, AutogradeReport], errors: dict[str, str]) -> None:
+        super().__init__("\n\n".join(f"{name}: {message}" for name, message in errors.items()))
+        self.reports, self.errors = reports, errors
+
+
+def _execute_all(course: Path, tasks: list, reports: dict[str, AutogradeReport], jobs: int,
+                 scheduler: str | None, unsafe: bool) -> float:
+    """Execute every task (course_grading.scheduler), store each executed notebook for scoring,
+    record timings and failures; return the seconds it took in all."""
+    from course_grading import execution
+    from course_grading import scheduler as scheduling
+
+    started = time.perf_counter()
+    for task, result in scheduling.run(tasks, jobs, scheduler, unsafe):
+        report = reports[task.assignment]
+        report.timings[task.student] = result.timings
+        if result.error:
+            report.failures[task.student] = result.error.strip().splitlines()[-1]
+            log = course / LOG_DIR / f"execute-{task.assignment}-{task.student}.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(result.error, encoding="utf-8")
+        else:
+            execution.store(course, result, task)
+    return time.perf_counter() - started
 
 
 def _flag_in_gradebook(course: Path, name: str, flags: dict[str, list[str]]) -> None:
@@ -292,6 +421,9 @@ def feedback(course: Path, names: Iterable[str] = (),
         if not list((course / AUTOGRADED).glob(f"*/{name}")):
             print(f"{name}: nothing autograded yet")
             continue
+        # Written answers graded by hand since autograde change the score a late penalty is a
+        # share of: apply the late rule again before the pages show it.
+        late.refresh_penalties(course, [name])
         run_nbgrader(course, "generate_feedback", name, "--force", log_name=f"feedback-{name}")
         pages = sorted((course / FEEDBACK).glob(f"*/{name}/*.html"))
         hidden = markers.secret_lines(course, name)["hidden test"]
@@ -310,12 +442,34 @@ def feedback(course: Path, names: Iterable[str] = (),
     return written
 
 
-def grades(course: Path, output: Path) -> Path:
-    """Export every student's score per assignment to a CSV file with `nbgrader export`."""
+def grades(course: Path, output: Path, roster: Path | None = None) -> Path:
+    """Export the final scores: ``output`` (nbgrader's export, one row per student and
+    assignment), and beside it grades-canvas.csv and grades-by-question.csv
+    (course_grading.exports). Late penalties are first computed again from the current scores
+    (course_grading.late.refresh_penalties), so that written answers graded by hand count."""
+    from course_grading import exports, late
+    from course_grading.term import read_term
+
     output = Path(output)
     target = output if output.is_absolute() else Path.cwd() / output
+    term = read_term(course, chosen_assignments(course, ()))
+    for (name, student), penalty in sorted(late.refresh_penalties(course).items()):
+        print(f"late: {student} / {name}: -{exports.points(penalty)} points")
     run_nbgrader(course, "export", f"--to={target}", log_name="export")
     print(f"wrote {target}")
+    table = exports.grade_table(course, roster)
+    canvas = exports.canvas_csv(table, term, target.with_name(f"{target.stem}-canvas.csv"))
+    print(f"wrote {canvas} (Canvas: Grades > Import)")
+    questions = exports.question_csv(course, target.with_name(f"{target.stem}-by-question.csv"))
+    print(f"wrote {questions}")
+    for name, student in table.ungraded:
+        print(f"not final: {student} / {name} has answers to grade by hand (make formgrader); "
+              "its Canvas cell is empty")
+    if table.without_canvas_id:
+        print(f"no Canvas ID for {', '.join(table.without_canvas_id)}: Canvas will match them "
+              "by name (collect from a Canvas zip, or pass --roster)")
+    if roster is not None and table.not_on_roster:
+        print(f"not on the roster {roster}: {', '.join(table.not_on_roster)}")
     return target
 
 
@@ -362,30 +516,52 @@ def main(argv: list[str] | None = None) -> int:
     sub = commands.add_parser("collect", help="place downloaded notebooks in submitted/")
     sub.add_argument("submissions", type=Path)
     sub.add_argument("--assignment", default=None,
-                     help="the assignment of files named <student>.ipynb")
-    for command in ("autograde", "feedback", "scores"):
+                     help="the assignment of files whose name does not say it (a zip of one "
+                          "assignment, files named <student>.ipynb)")
+    sub.add_argument("--lms", default="auto",
+                     help="the naming the files follow: canvas, moodle, blackboard, names (no "
+                          "LMS), or a pattern's lms in nbgrader_config.py (default: detected)")
+    sub.add_argument("--archive-times", action="store_true",
+                     help="use the times stored in the zip as submission times (not Canvas)")
+    sub.add_argument("--timezone", default=None,
+                     help="time zone of times without one (default: term.toml's, else UTC)")
+    sub = commands.add_parser("autograde", help="execute (sandboxed, in parallel) and score")
+    sub.add_argument("assignments", nargs="*")
+    sub.add_argument("--jobs", type=int, default=None,
+                     help="submissions executed at once on this machine (default: the number "
+                          "of cores; 1: one after the other in this process)")
+    sub.add_argument("--scheduler", default=None,
+                     help="address of a Dask scheduler (tcp://host:8786) whose workers execute "
+                          "the submissions")
+    sub.add_argument("--unsafe-no-sandbox", action="store_true",
+                     help="run student code WITHOUT the sandbox (trusted notebooks only)")
+    for command in ("feedback", "scores"):
         commands.add_parser(command).add_argument("assignments", nargs="*")
     sub = commands.add_parser("grades", help="export scores to CSV")
     sub.add_argument("--output", type=Path, default=Path("grades.csv"))
+    sub.add_argument("--roster", type=Path, default=None,
+                     help="Canvas's gradebook export: its students, SIS ids and sections")
     arguments = parser.parse_args(argv)
     course = (arguments.course or default_course()).resolve()
     try:
         if arguments.command == "assign":
             assign(course, arguments.assignments, arguments.allow_drift)
         elif arguments.command == "collect":
-            result = collect(course, arguments.submissions, arguments.assignment)
-            for student, name, target in result.placed:
-                print(f"{student} / {name}: {target.relative_to(course)}")
-            for path, reason in result.skipped:
-                print(f"skipped {path}: {reason}")
-            print(f"{len(result.placed)} placed, {len(result.skipped)} skipped")
-            return 1 if result.skipped else 0
+            from course_grading.collecting import report
+
+            result = collect(course, arguments.submissions, arguments.assignment,
+                             lms=arguments.lms, archive_times=arguments.archive_times,
+                             zone_name=arguments.timezone)
+            print(report(course, result))
+            return 1 if result.unplaced else 0
         elif arguments.command == "autograde":
-            autograde(course, arguments.assignments)
+            autograde(course, arguments.assignments, jobs=arguments.jobs,
+                      scheduler=arguments.scheduler or None,
+                      unsafe=arguments.unsafe_no_sandbox)
         elif arguments.command == "feedback":
             feedback(course, arguments.assignments)
         elif arguments.command == "grades":
-            grades(course, arguments.output)
+            grades(course, arguments.output, arguments.roster)
         else:
             print_scores(course, arguments.assignments)
     except GradingError as error:
