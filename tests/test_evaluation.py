@@ -34,7 +34,9 @@ def test_plot_confusion_matrix_writes_every_count():
     ]
     assert cell_texts(figure) == expected
     axis = figure.axes[0]
-    assert axis.get_xlabel().startswith("predicted class") and axis.get_ylabel() == "true class"
+    mark = evaluation.RIGHT_MARK
+    assert axis.get_xlabel() == f"predicted class   ({mark} on the diagonal: right answers)"
+    assert axis.get_ylabel() == "true class"
     assert [label.get_text() for label in axis.get_xticklabels()] == ["a", "b", "c"]
 
 
@@ -105,7 +107,8 @@ def test_plot_confusion_errors_writes_only_the_mistakes_and_marks_the_diagonal()
     assert sorted(text for text in texts if text != evaluation.RIGHT_MARK) == ["1", "3", "7"]
     assert texts.count(evaluation.RIGHT_MARK) == 3
     assert "11 images" in axis.get_title()
-    assert axis.get_xlabel().startswith("predicted class") and axis.get_ylabel() == "true class"
+    assert axis.get_xlabel() == "predicted class"
+    assert axis.get_ylabel() == "true class"
 
 
 def test_plot_confusion_errors_draws_a_matrix_without_mistakes():
