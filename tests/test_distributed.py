@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
     reason=f"no sandbox on this machine: {sandbox.sandbox_problem()} (CI installs bubblewrap)")
 
 ASSIGNMENT = "01-mnist-data"
-SAMPLE = {"release", "solution", "mistake-count-per-class", "pipeline-kernel-killer",
+SAMPLE = {"release", "solution", "mistakes-01", "pipeline-kernel-killer",
           "hostile-emptying-transformer", "sandbox-fork-bomb", "sandbox-socket"}
 DASK = str(Path(sys.executable).parent / "dask")
 

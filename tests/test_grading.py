@@ -132,6 +132,26 @@ def test_the_corpus_builds(assignment: str) -> None:
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_answer_of_mistakes_is_graded_once_in_a_fair_pack(assignment: str) -> None:
+    """Each answer of tests/grading/mistakes/ is in exactly one pack; a pack holds at most one
+    answer per exercise and, for wrong answers, never two whose exercises' scores can meet (one
+    exercise reuses the other, or a third reuses both), so each keeps the scores it gets alone."""
+    built = CORPORA[assignment]
+    source = nbformat.read(release_tools.SOURCE_DIR / assignment / f"{assignment}.ipynb",
+                           as_version=4)
+    affected = corpus.affected_exercises(source)
+    packed = [member for item in built.submissions for member in item.members]
+    assert sorted(packed) == sorted(student for student, _ in corpus.mistake_students(assignment))
+    names = dict(corpus.mistake_students(assignment))
+    for item in built.submissions:
+        exercises = [names[member].grade_id for member in item.members]
+        assert len(exercises) == len(set(exercises)), (item.student, exercises)
+        if item.kind == "mistake":
+            reached = [grade_id for exercise in exercises for grade_id in affected[exercise]]
+            assert len(reached) == len(set(reached)), (item.student, exercises)
+
+
 # ---------------------------------------------------------------------------------------------
 # Scores, per graded cell, and the visible test's verdict
 # ---------------------------------------------------------------------------------------------
@@ -168,10 +188,11 @@ def test_visible_test_agrees_with_the_grade(graded: dict, assignment: str, stude
         f"{'passed' if any(wrong.values()) else 'failed'}, but the grade says otherwise. Every "
         "requirement the text states needs a visible check, and the hidden tests may only "
         "re-check the same requirements on new inputs.")
-    if item.kind == "hard-coded":
-        assert any(item.expected[grade_id] == 0 for grade_id in item.visible), (
-            f"{student} is hard-coded to the visible example, yet no test cell of its exercise "
-            "lost points: the hidden tests must re-check on new inputs.")
+    for exercise in item.hard_coded:
+        own_tests = corpus.tests_of(result.corpus.graded, exercise)
+        assert any(item.expected[grade_id] == 0 for grade_id in own_tests), (
+            f"{student} answers {exercise} hard-coded to the visible example, yet no test cell "
+            "of that exercise lost points: the hidden tests must re-check on new inputs.")
 
 
 @pytest.mark.parametrize(("assignment", "student"), FEEDBACK_CASES)

@@ -10,8 +10,11 @@ Per assignment:
 * ``solution``: every answer right (full marks);
 * ``only-<exercise>``: only that exercise answered (and the exercises its text says it reuses):
   exactly its points, so that no exercise costs another its points;
-* ``mistake-<exercise>[-n]`` and ``correct-<exercise>[-n]``: one answer from
-  ``mistakes/`` (see its docstring for what grading must do with it);
+* ``mistakes-NN`` and ``corrects-NN``: answers from ``mistakes/`` (see its docstring for what
+  grading must do with each), packed several to a notebook: each pack holds at most one answer
+  per exercise, never two exercises of which one reuses the other, and the solution everywhere
+  else. Each exercise is graded on its own, so a pack's expected score per cell is what each of
+  its answers would get alone; packing cuts the notebooks to execute by about four;
 * hostile and accidental submissions from ``hostile.py``: tricks that must earn nothing,
   accidents that must cost nothing, for every notebook, and the grading pipeline's own cases
   (endless loops, dead kernels, floods) on notebook 01.
@@ -52,7 +55,10 @@ class Submission:
     verdict is known, whether the visible part passes (it printed "Passed: ..."). ``feedback``:
     text the error message of a test cell must contain. ``flags``: what the autograde report
     must list for this student (edited tests, tampering rules), in any order. ``repairs``: the
-    grade_ids whose metadata grading must repair.
+    grade_ids whose metadata grading must repair. ``hard_coded``: the exercises answered by
+    a hard-coded answer (it passes the visible test and must lose points at grading).
+    ``members``: for a pack, the answers it holds (``mistake-<exercise>[-n]`` or
+    ``correct-<exercise>[-n]``, named in the order of ``mistakes/``).
     """
 
     student: str
@@ -64,6 +70,8 @@ class Submission:
     flags: tuple[str, ...] = ()
     repairs: tuple[str, ...] = ()
     kind: str = "mistake"
+    hard_coded: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
 
 
 @dataclass
@@ -248,7 +256,8 @@ def mistake_submission(source: NotebookNode, release: NotebookNode,
     return Submission(
         student=student, notebook=notebook, description=mistake.what,
         expected=expected_scores(graded, None, broken), visible=visible, feedback=feedback,
-        flags=mistake.flags, kind="hard-coded" if mistake.fits_visible_only else "mistake")
+        flags=mistake.flags, kind="hard-coded" if mistake.fits_visible_only else "mistake",
+        hard_coded=(mistake.grade_id,) if mistake.fits_visible_only else ())
 
 
 def mistake_students(assignment: str) -> list[tuple[str, Mistake]]:
@@ -262,6 +271,86 @@ def mistake_students(assignment: str) -> list[tuple[str, Mistake]]:
         suffix = f"-{seen[key]}" if seen[key] > 1 else ""
         students.append((f"{key}{suffix}", mistake))
     return students
+
+
+@dataclass(frozen=True)
+class Member:
+    """One answer of ``mistakes/`` in a pack: its name, the mistake, and the submission it
+    would be alone (the solution with only this answer changed), whose scores it keeps."""
+
+    student: str
+    mistake: Mistake
+    alone: Submission
+
+
+def affected_exercises(source: NotebookNode) -> dict[str, set[str]]:
+    """Return, per solution cell, the exercises whose scores an answer to it can change: its
+    own, and every exercise that reuses it, directly or not (``course.requires``)."""
+    answers = solution_cells(source)
+    affected: dict[str, set[str]] = {grade_id: {grade_id} for grade_id in answers}
+    for grade_id in answers:
+        for reused in required_closure(source, grade_id):
+            affected[reused].add(grade_id)
+    return affected
+
+
+def packs(members: dict[str, list[Member]], affected: dict[str, set[str]],
+          any_exercises: bool = False) -> list[list[Member]]:
+    """Return the answers grouped into packs: at most one answer per exercise in each pack and,
+    unless ``any_exercises`` (correct answers, which change no score), no two exercises whose
+    answers can change the same exercise's scores (one reuses the other, or a third reuses
+    both). The exercises with the most answers left go first, so there are about as few packs
+    as the longest list of answers."""
+    queues = {exercise: list(items) for exercise, items in members.items() if items}
+    result = []
+    while any(queues.values()):
+        chosen: list[str] = []
+        touched: set[str] = set()
+        waiting = sorted((exercise for exercise, items in queues.items() if items),
+                         key=lambda exercise: -len(queues[exercise]))
+        for exercise in waiting:
+            reach = affected.get(exercise, {exercise})
+            if any_exercises or not reach & touched:
+                chosen.append(exercise)
+                touched |= reach
+        result.append([queues[exercise].pop(0) for exercise in chosen])
+    return result
+
+
+def pack_submission(source: NotebookNode, release: NotebookNode,
+                    graded: dict[str, GradedCell], members: list[Member], student: str,
+                    kind: str) -> Submission:
+    """Return the submission answering each member's exercise with the member's answer and
+    every other exercise with the solution. Each exercise is graded on its own, so every
+    graded cell must get what it gets in the submission of the member it belongs to."""
+    changes = {member.mistake.grade_id: (
+        lambda text, member=member: apply(text, member.mistake.old, member.mistake.new,
+                                          member.student)) for member in members}
+    full = expected_scores(graded, None)
+    expected = dict(full)
+    visible: dict[str, bool] = {}
+    feedback: dict[str, str] = {}
+    flags: set[str] = set()
+    for member in members:
+        alone = member.alone
+        overlap = set(visible) & set(alone.visible)
+        if overlap:
+            raise MistakeDoesNotApplyError(
+                f"{student}: {member.student} shares the visible checks {sorted(overlap)} "
+                "with another answer of the pack; corpus.packs must keep them apart.")
+        expected.update({grade_id: score for grade_id, score in alone.expected.items()
+                         if score != full[grade_id]})
+        visible.update(alone.visible)
+        feedback.update(alone.feedback)
+        flags.update(alone.flags)
+    return Submission(
+        student=student, notebook=answered(source, release, changes),
+        description="; ".join(f"{member.student}: {member.alone.description}"
+                              for member in members),
+        expected=expected, visible=visible, feedback=feedback, flags=tuple(sorted(flags)),
+        kind=kind, hard_coded=tuple(exercise for member in members
+                                    for exercise in member.alone.hard_coded),
+        members=tuple(member.student for member in members))
 
 
 def only_submissions(source: NotebookNode, release: NotebookNode,
@@ -301,11 +390,24 @@ def build(assignment: str, source: NotebookNode, release: NotebookNode) -> Corpu
         submissions.extend(only_submissions(source, release, graded))
     except MistakeDoesNotApplyError as error:
         problems.append(str(error))
+    alone: dict[str, dict[str, list[Member]]] = {"mistake": {}, "correct": {}}
     for student, mistake in mistake_students(assignment):
         try:
-            submissions.append(mistake_submission(source, release, graded, mistake, student))
+            member = Member(student, mistake,
+                            mistake_submission(source, release, graded, mistake, student))
         except MistakeDoesNotApplyError as error:
             problems.append(str(error))
+            continue
+        family = alone["correct" if mistake.correct else "mistake"]
+        family.setdefault(mistake.grade_id, []).append(member)
+    try:
+        affected = affected_exercises(source)
+        for kind, prefix in (("mistake", "mistakes"), ("correct", "corrects")):
+            for number, members in enumerate(packs(alone[kind], affected, kind == "correct"), 1):
+                submissions.append(pack_submission(source, release, graded, members,
+                                                   f"{prefix}-{number:02d}", kind))
+    except MistakeDoesNotApplyError as error:
+        problems.append(str(error))
     for student, make in hostile.kinds_for(assignment).items():
         try:
             submissions.append(make(student, source, release, graded))
