@@ -43,7 +43,7 @@ from pathlib import Path
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from course_grading import integrity, late, markers, tamper
+from course_grading import integrity, late, markers, scoring, tamper
 from course_grading.collecting import collect, submitted_students
 from course_grading.course import (
     AUTOGRADED,
@@ -317,22 +317,28 @@ def autograde(course: Path, names: Iterable[str] = (), jobs: int | None = None,
     where = "WITHOUT a sandbox" if unsafe else "each in a sandbox"
     print(f"executing {plural(len(tasks), 'submission')} {scheduling.describe(jobs, scheduler)}, "
           f"{where}", flush=True)
-    try:
-        executed = _execute_all(course, tasks, reports, jobs, scheduler, unsafe)
-    except sandboxes.SandboxUnavailableError as error:
-        raise GradingError(str(error)) from None
-    if tasks:
-        print(f"executed {plural(len(tasks), 'submission')} in {executed:.0f} s")
+    # nbgrader scores (and writes the gradebook) in one process for every assignment, replaying
+    # the executions instead of running student code. The process starts now, so that its
+    # imports overlap the executions.
+    with scoring.Scorer(course, list(reports), "--force",
+                        f"--RecoveringExecute.replay_from={course / execution.EXECUTED}"
+                        ) as scorer:
+        try:
+            executed = _execute_all(course, tasks, reports, jobs, scheduler, unsafe)
+        except sandboxes.SandboxUnavailableError as error:
+            raise GradingError(str(error)) from None
+        if tasks:
+            print(f"executed {plural(len(tasks), 'submission')} in {executed:.0f} s")
+        scored = scorer.finish()
     errors: dict[str, str] = {}
     for name, report in reports.items():
-        started = time.perf_counter()
-        try:
-            run_nbgrader(course, "autograde", name, "--force",
-                         f"--RecoveringExecute.replay_from={course / execution.EXECUTED}",
-                         log_name=f"autograde-{name}")
-        except GradingError as error:
-            errors[name] = str(error)
-        report.scoring_seconds = time.perf_counter() - started
+        result = scored[name]
+        if result.failed:
+            log = course / LOG_DIR / f"autograde-{name}.log"
+            errors[name] = (f"`nbgrader autograde {name}` failed (exit code {result.exit_code})."
+                            f" Its log, {log}, ends with:\n"
+                            + "\n".join(result.output.splitlines()[-25:]))
+        report.scoring_seconds = result.seconds
         report.seconds = report.scoring_seconds + sum(
             timing.get("total", 0.0) for timing in report.timings.values())
         report.repairs = repair.read_repairs(course, name)

@@ -24,7 +24,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbgrader_utils
 from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor
-from traitlets import Integer, Unicode
+from traitlets import Enum, Integer, Unicode
 from traitlets.config import Configurable
 
 from course_grading import integrity
@@ -223,6 +223,14 @@ class RecoveringExecute(Execute):
     iopub_timeout = Integer(
         30, help="Seconds to wait, after a cell finished, for the outputs still on their way "
                  "(nbclient's 4 s fail a right answer that printed a lot)."
+    ).tag(config=True)
+
+    shutdown_kernel = Enum(
+        ["graceful", "immediate"], default_value="immediate",
+        help="How the kernel stops after the last cell. A graded kernel has nothing worth "
+             "saving and its sandbox is removed anyway, so it is stopped at once: a graceful "
+             "stop waits for TensorFlow's teardown, about a second per notebook (nbclient's "
+             "default is 'graceful')."
     ).tag(config=True)
 
     max_kernel_restarts = Integer(
