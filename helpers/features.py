@@ -111,8 +111,10 @@ def feature_maps(
     if not chosen:
         raise ValueError(f"The model has no layer of the types {list(layer_types)}.")
     probe = keras.Model(model.inputs, [layer.output for layer in chosen])
-    outputs = probe.predict(image[np.newaxis], verbose=0)
-    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    # Calling the model runs one image directly; predict would first build a graph for it.
+    outputs = probe(image[np.newaxis], training=False)
+    outputs = [keras.ops.convert_to_numpy(output) for output in
+               (outputs if isinstance(outputs, (list, tuple)) else [outputs])]
     return [LayerMaps(layer.name, type(layer).__name__, np.asarray(output[0]))
             for layer, output in zip(chosen, outputs, strict=True)]
 

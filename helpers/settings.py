@@ -51,14 +51,22 @@ BUDGETS: dict[str, dict[str, Budget]] = {
     # minutes on two CPU cores).
     "mnist_cnn": {
         "full": Budget(train_examples=None, test_examples=None, epochs=3, batch_size=128),
-        "fast": Budget(train_examples=3_000, test_examples=1_000, epochs=2, batch_size=128),
+        "fast": Budget(train_examples=2_000, test_examples=1_000, epochs=2, batch_size=128),
     },
     # 04: one-epoch runs on a small slice (Adam or RMSprop, batch normalisation momentum),
-    # validated on the whole validation set. A few dozen steps: few enough that momentum 0.99
-    # visibly spoils the validation accuracy, enough for the network to learn something.
+    # validated on the whole validation set. A few dozen steps in full mode (16 in fast mode):
+    # few enough that momentum 0.99 visibly spoils the validation accuracy, enough for the
+    # network to learn something. Most of a fast-mode run is Keras building the graphs of a new
+    # model, so fewer steps save little more.
     "mnist_short_run": {
         "full": Budget(train_examples=2_000, test_examples=None, epochs=1, batch_size=32),
-        "fast": Budget(train_examples=1_000, test_examples=None, epochs=1, batch_size=32),
+        "fast": Budget(train_examples=500, test_examples=None, epochs=1, batch_size=32),
+    },
+    # 04: early stopping on a large model trained on a few hundred images, which over-fits
+    # within a few epochs (test_examples: the validation images it is watched on).
+    "mnist_overfit": {
+        "full": Budget(train_examples=300, test_examples=500, epochs=30, batch_size=32),
+        "fast": Budget(train_examples=200, test_examples=200, epochs=30, batch_size=32),
     },
     # 05: the classifier under evaluation (trained here when notebook 04 saved none). The
     # grading sandbox never has 04's model, so fast mode trains it at every grading: a few
@@ -127,8 +135,9 @@ def is_fast() -> bool:
 def budget(lesson: str) -> Budget:
     """Return the training budget of ``lesson`` in the current mode.
 
-    Lessons: ``"mnist_cnn"`` (04), ``"mnist_eval"`` (05) and
-    ``"cifar_cnn"`` (06). In full mode with a GPU, ``GPU_BUDGETS`` replaces some entries.
+    Lessons: ``"mnist_cnn"``, ``"mnist_short_run"`` and ``"mnist_overfit"`` (04),
+    ``"mnist_eval"`` (05), ``"cifar_cnn"``, ``"cifar_baseline"`` and ``"cifar_flip_experiment"``
+    (06). In full mode with a GPU, ``GPU_BUDGETS`` replaces some entries.
     """
     if lesson not in BUDGETS:
         raise ValueError(f"Unknown lesson {lesson!r}; choose one of {sorted(BUDGETS)}.")

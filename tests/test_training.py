@@ -222,7 +222,7 @@ def test_live_curves_in_a_notebook_update_one_display(monkeypatch, capsys):
     monkeypatch.setattr(training, "_in_notebook", lambda: True)
     monkeypatch.setattr(IPython.display, "display", fake_display)
     inputs, labels = tiny_data()
-    live = training.LiveLearningCurves(metrics=("loss",), redraw_seconds=0)
+    live = training.LiveLearningCurves(metrics=("loss",), redraw_seconds=0, live=True)
     tiny_model().fit(inputs, labels, validation_data=(inputs, labels), epochs=2, batch_size=16,
                      verbose=0, callbacks=[live])
     assert shown[0][0] == "display"
@@ -232,6 +232,18 @@ def test_live_curves_in_a_notebook_update_one_display(monkeypatch, capsys):
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
     assert plt.get_fignums() == []  # every figure was closed after drawing
+    # In fast mode nobody watches: one drawing, of the finished run, and nothing printed.
+    shown.clear()
+    monkeypatch.setenv(settings.MODE_VARIABLE, "fast")
+    quiet = training.LiveLearningCurves(metrics=("loss",), redraw_seconds=0)
+    assert not quiet.live
+    tiny_model().fit(inputs, labels, validation_data=(inputs, labels), epochs=2, batch_size=16,
+                     verbose=0, callbacks=[quiet])
+    assert [kind for kind, _ in shown] == ["display"]
+    assert "epoch 2/2" in shown[0][1] and "val_loss" in shown[0][1]
+    assert capsys.readouterr().out == ""
+    monkeypatch.setenv(settings.MODE_VARIABLE, "full")
+    assert training.LiveLearningCurves().live
 
 
 def test_live_curves_figure_has_one_panel_per_metric():
