@@ -237,7 +237,9 @@ def grading_rows(report: dict) -> list[tuple[str, str, str, str]]:
         for name, cost in one["sandboxed"]["per_notebook"].items():
             rows.append((f"autograde {name} (sandboxed)",
                          f"kernel {cost['kernel_start']:.1f} + imports {cost['imports']:.1f} + "
-                         f"cells {cost['cells']:.1f} + scoring {cost['scoring']:.1f} s", "", ""))
+                         f"cells {cost['cells']:.1f} + other {cost.get('other', 0.0):.1f} + "
+                         f"scoring {cost['scoring']:.1f} s (the sandbox's share "
+                         f"{cost.get('sandbox', 0.0):+.1f} s)", "", ""))
         seconds = one["sandboxed"]["seconds"]
         rows.append(("autograde: one student's course, JOBS=1", f"{seconds:.1f} s", "<= 60 s",
                      verdict(seconds, TARGETS["autograde_course_seconds"], False)
