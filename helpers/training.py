@@ -61,7 +61,7 @@ class LiveLearningCurves(keras.callbacks.Callback):
     ) -> None:
         """``live``: redraw while training. By default yes, except in fast mode (tests and
         grading), where nobody watches the run: there the figure is drawn once, when training
-        ends, which saves a second or so of drawing per training run."""
+        ends. (Measured on notebook 04, that saves no noticeable time: each drawing is short.)"""
         super().__init__()
         if isinstance(metrics, str) or not metrics or not all(
             isinstance(name, str) and name for name in metrics
