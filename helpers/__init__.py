@@ -13,6 +13,8 @@ Import modules, not objects, so that a cell says where a function comes from::
   padding (03).
 * ``features``: a trained CNN's filters and feature maps, and accuracy bars (04).
 * ``training``: live learning curves and training utilities (04, 06).
+* ``saved_models``: where trained models are saved, and loading them without importing
+  TensorFlow first (04, 05, 06).
 * ``evaluation``: confusion-matrix heatmaps and tables (05, 06).
 * ``augmentation``: one image shown augmented many times (06).
 * ``progress``: the self-check every release notebook ends with (01-06).

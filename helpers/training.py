@@ -1,4 +1,4 @@
-"""Training tools for notebook 04 (and the stand-in model of 05): live learning curves, a
+"""Training tools for notebooks 04 and 06: live learning curves, a
 one-cycle learning-rate schedule, and where trained models are saved.
 
 * ``LiveLearningCurves``: a Keras callback that redraws loss and accuracy in the notebook while
@@ -6,7 +6,8 @@ one-cycle learning-rate schedule, and where trained models are saved.
 * ``one_cycle_schedule`` and ``plot_learning_rate``: a warm-up then cosine-decay learning rate
   built from Keras's own ``CosineDecay``, and a picture of it (04).
 * ``model_path`` and ``load_saved_model``: the ``.keras`` file of a lesson's model in the current
-  mode, and loading it back with a shape check (04 saves, 05 loads).
+  mode, and loading it back with a shape check (04 and 06 save, 05 loads); they live in
+  ``helpers.saved_models``, which 05 imports without TensorFlow.
 """
 
 from __future__ import annotations
@@ -14,18 +15,22 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers import plots, settings
+from helpers.saved_models import load_saved_model, model_path
 
 # Keras imports TensorFlow, whose start-up lines would otherwise reach stderr.
 settings.import_tensorflow_quietly()
 
 import keras  # noqa: E402
+
+# model_path and load_saved_model come from helpers.saved_models; 04 and 06 call them from here.
+__all__ = ["LiveLearningCurves", "load_saved_model", "model_path", "one_cycle_schedule",
+           "plot_learning_rate"]
 
 
 def _in_notebook() -> bool:
@@ -254,46 +259,3 @@ def plot_learning_rate(
     return figure
 
 
-def model_path(name: str) -> Path:
-    """Return the ``.keras`` file for the model called ``name`` in the current mode.
-
-    The mode is part of the file name (``mnist_cnn-full.keras``, ``mnist_cnn-fast.keras``), so a
-    quick fast-mode model is never mistaken for the full one. The folder is
-    ``settings.models_dir()``. Notebook 04 saves ``"mnist_cnn"`` there; 05 loads it.
-    """
-    if not isinstance(name, str) or not name or any(char in name for char in "/\\. "):
-        raise ValueError(
-            f"name should be a short model name without folders, dots or spaces, such as "
-            f"'mnist_cnn', got {name!r}."
-        )
-    return settings.models_dir() / f"{name}-{settings.mode()}.keras"
-
-
-def load_saved_model(
-    name: str,
-    input_shape: tuple[int, ...] = (28, 28, 1),
-    num_classes: int = 10,
-) -> keras.Model | None:
-    """Load the model that an earlier notebook saved as ``model_path(name)``, or return None.
-
-    Used by notebook 05 to evaluate the CNN of notebook 04. Returns None, after printing why,
-    when there is no such file, when it cannot be read, or when the model does not map images
-    of ``input_shape`` to ``num_classes`` probabilities; the notebook then trains a model itself.
-    """
-    path = model_path(name)
-    if not path.is_file():
-        print(f"No saved model at {path}.")
-        return None
-    try:
-        model = keras.models.load_model(path)
-    except Exception as error:  # A half-written or incompatible file: train a new model instead.
-        print(f"Could not load {path} ({type(error).__name__}: {error}).")
-        return None
-    expected_input = (None, *input_shape)
-    found_input = tuple(getattr(model, "input_shape", ()) or ())
-    found_output = tuple(getattr(model, "output_shape", ()) or ())
-    if found_input != expected_input or found_output != (None, num_classes):
-        print(f"{path} holds a model from {found_input} to {found_output}, not from "
-              f"{expected_input} to {(None, num_classes)}.")
-        return None
-    return model

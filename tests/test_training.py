@@ -1,6 +1,12 @@
-"""Tests for helpers.training (notebook 04) and settings.models_dir (notebooks 04 and 05)."""
+"""Tests for helpers.training (notebook 04), helpers.saved_models and settings.models_dir
+(notebooks 04 and 05)."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
 
 import matplotlib
 
@@ -10,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import settings, training  # noqa: E402
+from helpers import saved_models, settings, training  # noqa: E402
 
 keras = pytest.importorskip("keras")
 
@@ -134,6 +140,33 @@ def test_load_saved_model_survives_a_broken_file(capsys):
     training.model_path("broken").write_bytes(b"not a zip archive")
     assert training.load_saved_model("broken") is None
     assert "Could not load" in capsys.readouterr().out
+
+
+def test_saved_models_imports_tensorflow_only_to_load_a_saved_model(tmp_path):
+    # Notebook 05 relies on it: without 04's model it evaluates a scikit-learn stand-in, and
+    # TensorFlow's import (seconds) is spared at every grading.
+    code = textwrap.dedent("""
+        import sys
+        from helpers import saved_models
+        assert "tensorflow" not in sys.modules, "imported by helpers.saved_models"
+        assert saved_models.load_saved_model("mnist_cnn") is None
+        assert "tensorflow" not in sys.modules, "imported to look for a missing file"
+        saved_models.model_path("broken").write_bytes(b"not a zip archive")
+        assert saved_models.load_saved_model("broken") is None
+        assert "tensorflow" in sys.modules, "a saved file should be loaded with Keras"
+    """)
+    environment = {**os.environ, settings.MODELS_DIR_VARIABLE: str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=False, env=environment)
+    assert result.returncode == 0, result.stderr
+    assert "No saved model at" in result.stdout
+    assert "Could not load" in result.stdout
+    assert result.stderr == ""
+
+
+def test_training_offers_the_saved_model_functions():
+    assert training.model_path is saved_models.model_path
+    assert training.load_saved_model is saved_models.load_saved_model
 
 
 # training.one_cycle_schedule and plot_learning_rate
