@@ -51,7 +51,8 @@ from traitlets.config import Configurable
 SANDBOX_HOME = "/home/student"
 # Environment variables passed into the sandbox (names, or prefixes ending in "_").
 PASSED_VARIABLES = ("COURSE_", "NBGRADER_", "KERAS_BACKEND", "TF_CPP_", "OMP_", "MKL_",
-                    "OPENBLAS_", "PYTHONHASHSEED", "LANG", "LC_ALL", "TZ")
+                    "OPENBLAS_", "NUMPY_MADVISE_HUGEPAGE", "PYTHONHASHSEED", "LANG", "LC_ALL",
+                    "TZ")
 # Run-folder and user-id locks of the sandboxes on this machine.
 LOCK_FOLDER = Path(tempfile.gettempdir()) / "course-grading-sandboxes"
 GIBIBYTE = 2**30

@@ -24,7 +24,7 @@ import pytest
 from grading import course, sandbox_cases
 from traitlets.config import Config
 
-from course_grading import commands, preprocessors, sandbox
+from course_grading import commands, execution, preprocessors, sandbox
 from course_grading import course as course_folder
 
 pytestmark = pytest.mark.skipif(
@@ -115,6 +115,28 @@ def test_the_kernel_sees_only_what_the_lesson_needs(tmp_path: Path) -> None:
     assert "GRADER_SECRET_TOKEN" not in found["environment"]
     assert found["cwd"] == f"{sandbox.SANDBOX_HOME}/work"
     assert executed.cells[1].outputs[0].text.startswith("a file released")
+
+
+@pytest.mark.parametrize(("grader_value", "seen"), [(None, "0 False"), ("1", "1 True")])
+def test_numpy_asks_for_huge_pages_only_when_the_grader_says(
+        monkeypatch: pytest.MonkeyPatch, grader_value: str | None, seen: str) -> None:
+    """A submission executes with NUMPY_MADVISE_HUGEPAGE=0 (execution.GRADING_DEFAULTS), in the
+    sandbox, unless the grader's own environment sets the variable."""
+    if grader_value is None:
+        monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    else:
+        monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", grader_value)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\nimport numpy\n"
+        "print(os.environ.get('NUMPY_MADVISE_HUGEPAGE'), "
+        "numpy._core.multiarray._get_madvise_hugepage())")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
+                                       "display_name": "Python 3"}
+    task = execution.Task("environment", "student", "probe", nbformat.writes(notebook))
+    result = execution.execute(task)
+    assert result.error is None, result.error
+    outputs = nbformat.reads(result.notebook, as_version=4).cells[0].outputs
+    assert [output.get("text", "").strip() for output in outputs] == [seen], outputs
 
 
 def test_no_sandbox_means_a_clear_refusal() -> None:
