@@ -36,7 +36,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -319,12 +320,14 @@ def autograde(course: Path, names: Iterable[str] = (), jobs: int | None = None,
           f"{where}", flush=True)
     # nbgrader scores (and writes the gradebook) in one process for every assignment, replaying
     # the executions instead of running student code. The process starts now, so that its
-    # imports overlap the executions.
+    # imports overlap the executions, and scores each assignment once its submissions are all
+    # executed, while the next ones execute.
     with scoring.Scorer(course, list(reports), "--force",
                         f"--RecoveringExecute.replay_from={course / execution.EXECUTED}"
                         ) as scorer:
         try:
-            executed = _execute_all(course, tasks, reports, jobs, scheduler, unsafe)
+            executed = _execute_all(course, tasks, reports, jobs, scheduler, unsafe,
+                                    executed_all=scorer.release)
         except sandboxes.SandboxUnavailableError as error:
             raise GradingError(str(error)) from None
         if tasks:
@@ -383,13 +386,19 @@ class AutogradeError(GradingError):
 
 
 def _execute_all(course: Path, tasks: list, reports: dict[str, AutogradeReport], jobs: int,
-                 scheduler: str | None, unsafe: bool) -> float:
+                 scheduler: str | None, unsafe: bool,
+                 executed_all: Callable[[str], None] = lambda name: None) -> float:
     """Execute every task (course_grading.scheduler), store each executed notebook for scoring,
-    record timings and failures; return the seconds it took in all."""
+    record timings and failures, and call ``executed_all(assignment)`` once an assignment has
+    no task left; return the seconds it took in all."""
     from course_grading import execution
     from course_grading import scheduler as scheduling
 
     started = time.perf_counter()
+    left = Counter(task.assignment for task in tasks)
+    for name in reports:
+        if not left[name]:
+            executed_all(name)
     for task, result in scheduling.run(tasks, jobs, scheduler, unsafe):
         report = reports[task.assignment]
         report.timings[task.student] = result.timings
@@ -400,6 +409,9 @@ def _execute_all(course: Path, tasks: list, reports: dict[str, AutogradeReport],
             log.write_text(result.error, encoding="utf-8")
         else:
             execution.store(course, result, task)
+        left[task.assignment] -= 1
+        if not left[task.assignment]:
+            executed_all(task.assignment)
     return time.perf_counter() - started
 
 

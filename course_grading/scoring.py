@@ -10,15 +10,19 @@ each assignment its own output, log and verdict:
 
     python -m course_grading.scoring [--wait] NAME [NAME ...] -- ARGUMENTS
 
-With ``--wait`` it imports nbgrader first and then waits for a line ``go`` on its standard input:
-``Scorer`` starts it that way while the submissions still execute, so that the start costs no
-time when a core is free.
+With ``--wait`` it imports nbgrader first and then waits, before each assignment, until its
+standard input has said ``go NAME`` (that assignment's submissions are all executed) or ``go``
+(all of them are). ``Scorer`` starts it that way while the submissions still execute and
+releases each assignment as soon as its last submission is executed, so that both the start
+and the scoring of every assignment but the last cost no time when a core is free.
 """
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass
@@ -74,10 +78,26 @@ def main(argv: list[str] | None = None) -> int:
     import course_grading.preprocessors  # noqa: F401
     import course_grading.repair  # noqa: F401
 
-    if wait and sys.stdin.readline().strip() != "go":
-        return 1  # The grader stopped before scoring.
+    released: set[str] = set()
+    everything = not wait
+
+    def wait_for(name: str) -> bool:
+        """Read ``go NAME`` and ``go`` lines until ``name`` may be scored; False at the end of
+        the input (the grader stopped before releasing it)."""
+        nonlocal everything
+        while not everything and name not in released:
+            words = sys.stdin.readline().split()
+            if not words:
+                return False
+            if words == ["go"]:
+                everything = True
+            elif len(words) == 2 and words[0] == "go":
+                released.add(words[1])
+        return True
 
     for name in names:
+        if not wait_for(name):
+            return 1  # The grader stopped before scoring.
         print(f"{MARK} begin {name}", flush=True)
         started = time.perf_counter()
         exit_code = 0
@@ -118,10 +138,12 @@ def split_output(names: list[str], output: str) -> dict[str, Scored]:
 
 
 class Scorer:
-    """The scoring process, started early (``--wait``): ``finish`` scores, ``cancel`` stops it.
+    """The scoring process, started early (``--wait``): ``release`` lets it score one
+    assignment, ``finish`` scores the rest and returns the results, ``cancel`` stops it.
 
     ``with Scorer(course, names, *arguments) as scorer: ...; scored = scorer.finish()``: leaving
-    the block without ``finish`` (an error while executing) stops the process unused.
+    the block without ``finish`` (an error while executing) stops the process; the assignments
+    released by then may have been scored (their submissions were all executed).
     """
 
     def __init__(self, course: Path, names: list[str], *arguments: str) -> None:
@@ -129,9 +151,25 @@ class Scorer:
         self.course, self.names, self.arguments = course, list(names), arguments
         command = [sys.executable, "-m", "course_grading.scoring", "--wait", *self.names, "--",
                    *arguments]
+        # A file, not a pipe: nobody reads the output before finish, and a full pipe would
+        # stop the scoring of the assignments already released.
+        self.output = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self.process = subprocess.Popen(command, cwd=course, stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        stdout=self.output, stderr=subprocess.STDOUT,
                                         text=True)
+
+    def release(self, name: str) -> None:
+        """Let the process score ``name`` now (every submission of it has been executed)."""
+        self._say(f"go {name}")
+
+    def _say(self, line: str, last: bool = False) -> None:
+        try:
+            self.process.stdin.write(f"{line}\n")
+            self.process.stdin.flush()
+            if last:
+                self.process.stdin.close()
+        except (BrokenPipeError, ValueError):  # The process has ended, or stdin is closed.
+            pass
 
     def __enter__(self) -> Scorer:
         return self
@@ -143,16 +181,20 @@ class Scorer:
         """Stop the process if it still runs (idempotent)."""
         if self.process.poll() is None:
             self.process.kill()
-            self.process.communicate()
+            self.process.wait()
+        if self.process.stdin and not self.process.stdin.closed:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        self.output.close()
 
     def finish(self) -> dict[str, Scored]:
         """Score every assignment; write each one's output to ``.nbgrader/logs/autograde-NAME.log``
         and return the results."""
-        try:
-            output, _ = self.process.communicate("go\n")
-        except BrokenPipeError:  # The process ended before it was told to go.
-            output = self.process.stdout.read() if self.process.stdout else ""
-            self.process.wait()
+        self._say("go", last=True)
+        self.process.wait()
+        self.output.seek(0)
+        output = self.output.read()
+        self.output.close()
         scored = split_output(self.names, output)
         for name, item in scored.items():
             if item.exit_code is None:

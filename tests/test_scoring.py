@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -71,3 +72,54 @@ def test_a_scorer_left_unused_is_stopped_without_scoring(tmp_path: Path) -> None
             raise RuntimeError("executing failed")
     assert process.poll() is not None
     assert not (course / course_folder.LOG_DIR / f"autograde-{tiny.ASSIGNMENT}.log").exists()
+
+
+@pytest.mark.parametrize(("said", "scored", "exit_code"), [
+    ("go b\ngo a\n", ["a", "b"], 0),  # b released first is scored right after a.
+    ("go\n", ["a", "b"], 0),  # go releases everything.
+    ("go b\n", [], 1),  # The grader stopped before releasing a: nothing more is scored.
+    ("go a\n", ["a"], 1),
+])
+def test_each_assignment_waits_for_its_release(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture, said: str,
+                                               scored: list[str], exit_code: int) -> None:
+    """With --wait, an assignment is scored only once the grader has said go NAME (its
+    submissions are executed) or go (all are), in the order given."""
+    import io
+
+    from nbgrader.apps.nbgraderapp import NbGraderApp
+
+    launched: list[str] = []
+    monkeypatch.setattr(NbGraderApp, "launch_instance",
+                        classmethod(lambda cls, argv: launched.append(argv[1])))
+    monkeypatch.setattr("sys.stdin", io.StringIO(said))
+    assert scoring.main(["--wait", "a", "b", "--", "--force"]) == exit_code
+    assert launched == scored
+    results = scoring.split_output(["a", "b"], capsys.readouterr().out)
+    assert [name for name, result in results.items() if result.exit_code == 0] == scored
+
+
+def test_a_released_assignment_is_scored_before_finish(tmp_path: Path) -> None:
+    """release() lets the process score one assignment while the others still execute: its
+    gradebook entry exists before finish() is called."""
+    course = tiny.make_course(tmp_path / "course")
+    commands.assign(course, [tiny.ASSIGNMENT])
+    release = nbformat.read(course / course_folder.RELEASE / tiny.ASSIGNMENT
+                            / f"{tiny.ASSIGNMENT}.ipynb", as_version=4)
+    notebook = f"{tiny.ASSIGNMENT}.ipynb"
+    target = course / course_folder.SUBMITTED / "alice" / tiny.ASSIGNMENT / notebook
+    target.parent.mkdir(parents=True)
+    target.write_text(tiny.submission(release, tiny.ANSWERS), encoding="utf-8")
+    commands.autograde(course, [tiny.ASSIGNMENT], jobs=1)  # Executes and stores the notebook.
+    autograded = course / course_folder.AUTOGRADED / "alice" / tiny.ASSIGNMENT / notebook
+    autograded.unlink()
+    with scoring.Scorer(course, [tiny.ASSIGNMENT, "never-released"], "--force",
+                        f"--RecoveringExecute.replay_from={course / execution.EXECUTED}"
+                        ) as scorer:
+        scorer.release(tiny.ASSIGNMENT)
+        for _ in range(600):
+            if autograded.exists():
+                break
+            time.sleep(0.1)
+        assert autograded.exists(), "the released assignment was not scored before finish()"
+        scorer.cancel()
