@@ -142,8 +142,9 @@ class Scorer:
     assignment, ``finish`` scores the rest and returns the results, ``cancel`` stops it.
 
     ``with Scorer(course, names, *arguments) as scorer: ...; scored = scorer.finish()``: leaving
-    the block without ``finish`` (an error while executing) stops the process; the assignments
-    released by then may have been scored (their submissions were all executed).
+    the block without ``finish`` (an error while executing) stops the process. The assignments
+    released by then may have been scored (their submissions were all executed), the last one
+    perhaps only in part; ``make autograde`` scores them again from the start (``--force``).
     """
 
     def __init__(self, course: Path, names: list[str], *arguments: str) -> None:
